@@ -1,0 +1,102 @@
+"""Import benchmark: generate matrices of 10,000 and 100,000 activities, import them, report time and memory.
+
+Each import runs as its own `raci import` process (as an admin would run it), so its wall time
+and peak resident memory (from wait4) are its own. A second import of the same file measures
+the no-change path, which reads the whole store back and diffs it.
+
+    python benchmarks/bench_import.py                      # SQLite, 10k and 100k
+    python benchmarks/bench_import.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import yaml
+
+WORDS = ("data model feature pipeline deploy monitor alert billing search ranking payments fraud ledger "
+         "invoice report dashboard cluster gateway cache queue stream backup restore audit access token "
+         "release mobile web api schema index vector embedding training serving label quality drift").split()
+
+
+def generate(n: int, seed: int = 7) -> dict:
+    """A realistic-looking matrix: 30 roles, 500 people, n activities with aliases and descriptions."""
+    rng = random.Random(seed)
+    people = [{"handle": f"p{i}", "name": f"Person {i}", "email": f"p{i}@example.com"} for i in range(500)]
+    roles = [{"key": f"r{i}", "name": f"Role {i}", "members": [f"p{(i * 7 + k) % 500}" for k in range(2)]}
+             for i in range(30)]
+    activities = []
+    for i in range(n):
+        words = rng.sample(WORDS, 3)
+        keys = rng.sample(range(30), 4)
+        activity = {"name": f"{' '.join(words).capitalize()} {i}",
+                    "raci": {"R": [f"r{keys[0]}"], "A": [f"r{keys[1]}"], "C": [f"r{keys[2]}"], "I": [f"r{keys[3]}"]}}
+        if i % 3 == 0:
+            activity["aliases"] = [f"{words[0]}-{words[1]} {i}"]
+        if i % 4 == 0:
+            activity["description"] = f"Everything about {words[2]} and {words[0]} for unit {i}"
+        activities.append(activity)
+    return {"people": people, "roles": roles, "activities": activities}
+
+
+def run_import(path: Path, url: str) -> tuple[float, float, int]:
+    """Run `raci import` in its own process: (seconds, peak RSS in MB, exit code)."""
+    env = dict(os.environ, DATABASE_URL=url)
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "import", str(path)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        print(proc.stderr.read().decode()[-2000:] if proc.stderr else "", file=sys.stderr)
+    return elapsed, usage.ru_maxrss / 1024, proc.returncode
+
+
+def postgres_schema_url(base: str) -> str:
+    import sqlalchemy as sa
+
+    schema = "bench_" + uuid.uuid4().hex[:8]
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    return base + ("&" if "?" in base else "?") + "options=" + quote(f"-csearch_path={schema}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--postgres", metavar="URL", help="also import into a fresh schema of this PostgreSQL")
+    args = ap.parse_args()
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    print(f"{'backend':10s} {'activities':>10s} {'file MB':>8s} {'first import s':>15s} {'peak MB':>8s} "
+          f"{'re-import s':>12s} {'peak MB':>8s}")
+    failed = False
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(s) for s in args.sizes.split(",")):
+            path = Path(tmp) / f"m{n}.yaml"
+            path.write_text(yaml.dump(generate(n), Dumper=dumper, sort_keys=False), encoding="utf-8")
+            backends = [("sqlite", f"sqlite:///{tmp}/b{n}.db")]
+            if args.postgres:
+                backends.append(("postgresql", postgres_schema_url(args.postgres)))
+            for name, url in backends:
+                t1, m1, c1 = run_import(path, url)
+                t2, m2, c2 = run_import(path, url)
+                failed |= bool(c1 or c2)
+                print(f"{name:10s} {n:10d} {path.stat().st_size / 1e6:8.1f} {t1:15.1f} {m1:8.0f} {t2:12.1f} {m2:8.0f}",
+                      flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""What differs between two RACI documents, item by item: the basis of sync output and the audit log."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from bot.raci_file.model import RaciDocument, name_key
+
+ChangeKind = Literal["added", "changed", "removed"]
+
+
+@dataclass(frozen=True)
+class Change:
+    subject_type: str  # person, role, team, activity, synonyms, settings
+    subject: str  # handle, key or activity name
+    change: ChangeKind
+    # for "changed": field -> [old, new]; for added/removed: the item's fields
+    details: dict[str, Any]
+
+    def __str__(self) -> str:
+        sign = {"added": "+", "changed": "~", "removed": "-"}[self.change]
+        text = f"{sign} {self.subject_type} {self.subject}"
+        if self.change == "changed":
+            text += ": " + ", ".join(_describe(k, v) for k, v in self.details.items())
+        return text
+
+
+def _describe(field: str, values: list[Any]) -> str:
+    old, new = values
+    return f"{field} {_fmt(old)} -> {_fmt(new)}"
+
+
+def _fmt(value: Any) -> str:
+    if value is None or value == [] or value == {}:
+        return "(none)"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_fmt(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _fields(item: Any) -> dict[str, Any]:
+    """An item's fields as plain values, without where it was defined (`line` is no content)."""
+    out = {}
+    for f in dataclasses.fields(item):
+        if f.name == "line":
+            continue
+        value = getattr(item, f.name)
+        out[f.name] = _fields(value) if dataclasses.is_dataclass(value) else value
+    return out
+
+
+def _diff_keyed(
+    subject_type: str, old: Iterable[Any], new: Iterable[Any], key: Callable[[Any], str],
+    label: Callable[[Any], str],
+) -> list[Change]:
+    before = {key(x): x for x in old}
+    after = {key(x): x for x in new}
+    changes: list[Change] = []
+    for k, item in after.items():
+        if k not in before:
+            changes.append(Change(subject_type, label(item), "added", _fields(item)))
+            continue
+        a, b = _fields(before[k]), _fields(item)
+        delta = {f: [a[f], b[f]] for f in b if a[f] != b[f]}
+        if delta:
+            changes.append(Change(subject_type, label(item), "changed", delta))
+    for k, item in before.items():
+        if k not in after:
+            changes.append(Change(subject_type, label(item), "removed", _fields(item)))
+    return changes
+
+
+def diff_documents(old: RaciDocument, new: RaciDocument) -> list[Change]:
+    """Every added, changed and removed item going from `old` to `new` (order alone is no change)."""
+    changes = _diff_keyed("person", old.people, new.people, lambda p: p.handle, lambda p: p.handle)
+    changes += _diff_keyed("role", old.roles, new.roles, lambda r: r.key, lambda r: r.key)
+    changes += _diff_keyed("team", old.teams, new.teams, lambda t: t.key, lambda t: t.key)
+    changes += _diff_keyed("activity", old.activities, new.activities, lambda a: name_key(a.name),
+                           lambda a: a.name)
+    old_syn = {tuple(g) for g in old.synonyms}
+    new_syn = {tuple(g) for g in new.synonyms}
+    changes += [Change("synonyms", " / ".join(g), "added", {"terms": list(g)})
+                for g in new.synonyms if tuple(g) not in old_syn]
+    changes += [Change("synonyms", " / ".join(g), "removed", {"terms": list(g)})
+                for g in old.synonyms if tuple(g) not in new_syn]
+    a, b = _fields(old.settings), _fields(new.settings)
+    for group in b:
+        delta = {f"{group}.{f}": [a[group][f], b[group][f]] for f in b[group] if a[group][f] != b[group][f]}
+        if delta:
+            changes.append(Change("settings", group, "changed", delta))
+    return changes
+
+
+def summarize(changes: list[Change]) -> str:
+    """One line of counts: "3 added, 1 changed, 0 removed"."""
+    counts = {kind: sum(1 for c in changes if c.change == kind) for kind in ("added", "changed", "removed")}
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items())

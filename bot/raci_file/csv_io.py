@@ -1,0 +1,210 @@
+"""The RACI matrix as a spreadsheet (CSV): activities down, roles (or "@handle"s) across."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from bot.raci_file.findings import Finding
+from bot.raci_file.model import LETTERS, Activity, RaciDocument, Role, name_key, person_ref
+from bot.raci_file.structure import HANDLE
+
+_DELIMITERS = (",", ";", "\t")  # in order of preference when a header has as many of each
+_CELL_SEPARATORS = re.compile(r"[\s/,;+&]+")
+_SLUG_DROP = re.compile(r"[^a-z0-9._]+")
+_REPORTED = ""  # a column whose header was already reported as wrong: its cells are not read
+
+
+@dataclass
+class CsvMatrix:
+    """What a CSV file says: activities (name, raci, line), roles to create, and what each column is."""
+
+    activities: list[Activity] = field(default_factory=list)
+    new_roles: list[Role] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # a role key or "@handle" per matrix column
+
+
+class _RoleLookup:
+    """Resolves a header to a role key: by key, then name, then alias, ignoring case and spacing."""
+
+    def __init__(self, roles: list[Role]) -> None:
+        self.by_key = {name_key(role.key): role.key for role in roles}
+        self.by_name: dict[str, str] = {}
+        for role in roles:
+            self.by_name.setdefault(name_key(role.name), role.key)
+        for role in roles:
+            for alias in role.aliases:
+                self.by_name.setdefault(name_key(alias), role.key)
+
+    def find(self, header: str) -> str | None:
+        wanted = name_key(header)
+        return self.by_key.get(wanted) or self.by_name.get(wanted)
+
+
+def role_key_for(header: str) -> str:
+    """A role key derived from a header: "Platform/Infra Engineer" -> "platform-infra-engineer"."""
+    ascii_text = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode()
+    return _SLUG_DROP.sub("-", ascii_text.lower()).strip("-._")
+
+
+def load_csv(text: str, *, source: str, roles: list[Role]) -> tuple[CsvMatrix, list[Finding]]:
+    """Read a RACI matrix from CSV text; `roles` are the roles the headers may name."""
+    reader = _CsvReader(source, roles)
+    matrix = reader.read(text.removeprefix("\ufeff"))
+    return matrix, reader.findings
+
+
+class _CsvReader:
+    def __init__(self, source: str, roles: list[Role]) -> None:
+        self.source = source
+        self.lookup = _RoleLookup(roles)
+        self.findings: list[Finding] = []
+
+    def error(self, subject: str, message: str, line: int | None) -> None:
+        self.findings.append(Finding("error", subject, message, line, self.source))
+
+    def read(self, text: str) -> CsvMatrix:
+        matrix = CsvMatrix()
+        rows = self.rows(text)
+        if not rows:
+            return matrix
+        header_line, header = rows[0]
+        refs = self.columns(header[1:], header_line, matrix)
+        seen: dict[str, int] = {}
+        for line, cells in rows[1:]:
+            activity = self.activity(cells, line, header, refs)
+            if activity is None:
+                continue
+            key = name_key(activity.name)
+            if key in seen:
+                message = f'activity "{activity.name}" is listed twice (first at line {seen[key]})'
+                self.error(f'activity "{activity.name}"', message, line)
+                continue
+            seen[key] = line
+            matrix.activities.append(activity)
+        return matrix
+
+    def rows(self, text: str) -> list[tuple[int, list[str]]]:
+        """Non-blank rows with the line each starts on."""
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        delimiter = max(_DELIMITERS, key=lambda candidate: (first.count(candidate), -_DELIMITERS.index(candidate)))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows = []
+        line = 1
+        try:
+            for cells in reader:
+                if any(cell.strip() for cell in cells):
+                    rows.append((line, cells))
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            self.error("file", f"CSV error: {exc}", reader.line_num)
+        return rows
+
+    def columns(self, headers: list[str], line: int, matrix: CsvMatrix) -> list[str | None]:
+        """The reference of each matrix column (None: no header; _REPORTED: a header in error)."""
+        refs: list[str | None] = []
+        first_header: dict[str, str] = {}
+        for raw in headers:
+            header = raw.strip()
+            ref = self.column_ref(header, line, matrix) if header else None
+            if ref and ref in first_header:
+                subject = f"person {ref[1:]}" if person_ref(ref) else f"role {ref}"
+                self.error(subject, f'columns "{first_header[ref]}" and "{header}" both name {subject}', line)
+                ref = _REPORTED
+            if ref:
+                first_header[ref] = header
+                matrix.columns.append(ref)
+            refs.append(ref)
+        return refs
+
+    def column_ref(self, header: str, line: int, matrix: CsvMatrix) -> str | None:
+        if header.startswith("@"):
+            handle = header[1:].strip().lower()
+            if HANDLE.fullmatch(handle):
+                return "@" + handle
+            self.error(f'column "{header}"', "a person column needs a handle after @, like @omar", line)
+            return _REPORTED
+        key = self.lookup.find(header)
+        if key is not None:
+            return key
+        key = role_key_for(header)
+        if not key:
+            self.error(f'column "{header}"', "names no role: use a role key, name or alias", line)
+            return _REPORTED
+        if key not in self.lookup.by_key:
+            role = Role(key=key, name=header, line=line)
+            matrix.new_roles.append(role)
+            self.lookup.by_key[key] = key
+            self.lookup.by_name[name_key(header)] = key
+        return key
+
+    def activity(self, cells: list[str], line: int, header: list[str], refs: list[str | None]) -> Activity | None:
+        name = " ".join(cells[0].split()) if cells else ""
+        subject = f'activity "{name}"'
+        if not name:
+            self.error(f"row {line}", "the row has letters but no activity name in the first column", line)
+            return None
+        raci: dict[str, list[str]] = {}
+        for index, cell in enumerate(cells[1:]):
+            ref = refs[index] if index < len(refs) else None
+            if not cell.strip() or ref == _REPORTED:
+                continue
+            if ref is None:
+                where = f"column {index + 2}" + (" (no header)" if index < len(refs) else "")
+                self.error(subject, f"{where} holds {cell.strip()!r} but names no role", line)
+                continue
+            column = header[index + 1].strip()
+            for letter in self.letters(cell, subject, column, line):
+                raci.setdefault(letter, []).append(ref)
+        ordered = {letter: raci[letter] for letter in LETTERS if letter in raci}
+        return Activity(name=name, raci=ordered, line=line)
+
+    def letters(self, cell: str, subject: str, column: str, line: int) -> list[str]:
+        letters: list[str] = []
+        for token in _CELL_SEPARATORS.split(cell.strip().upper()):
+            if token and not set(token) <= set(LETTERS):
+                message = (
+                    f'column "{column}": {cell.strip()!r} is not R, A, C or I '
+                    "(join letters like R/A; leave the cell empty for no involvement)"
+                )
+                self.error(subject, message, line)
+                return []
+            letters.extend(letter for letter in token if letter not in letters)
+        return letters
+
+
+def dump_csv(doc: RaciDocument) -> str:
+    """The matrix as CSV: a column per role (document order), then one per directly assigned person."""
+    columns = _dump_columns(doc)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["Activity", *(header for _, header in columns)])
+    for activity in doc.activities:
+        cells = [activity.name]
+        held: dict[str, list[str]] = {}
+        for letter in LETTERS:
+            for ref in activity.refs(letter):
+                letters = held.setdefault(ref, [])
+                if letter not in letters:
+                    letters.append(letter)
+        cells.extend("/".join(held.get(ref, ())) for ref, _ in columns)
+        writer.writerow(cells)
+    return out.getvalue()
+
+
+def _dump_columns(doc: RaciDocument) -> list[tuple[str, str]]:
+    """(reference, header) per column; a role's header is its name unless that names another role."""
+    lookup = _RoleLookup(doc.roles)
+    columns = [(role.key, role.name if lookup.find(role.name) == role.key else role.key) for role in doc.roles]
+    known = {role.key for role in doc.roles}
+    handles = [f"@{person.handle}" for person in doc.people]
+    used: dict[str, None] = {}
+    for activity in doc.activities:
+        for refs in activity.raci.values():
+            used.update(dict.fromkeys(refs))
+    columns += [(ref, ref) for ref in used if not person_ref(ref) and ref not in known]
+    direct = [ref for ref in handles if ref in used] + [ref for ref in used if person_ref(ref) and ref not in handles]
+    return columns + [(ref, ref) for ref in direct]

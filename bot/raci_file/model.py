@@ -1,0 +1,117 @@
+"""The RACI document: the in-memory form of a RACI file and of the store.
+
+The YAML and CSV loaders produce a `RaciDocument`, the store is synced to one
+and exported from one, and the rules in `rules.py` check one. `line` fields
+say where in the source file an item was defined (1-based) when known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LETTERS: tuple[str, ...] = ("R", "A", "C", "I")
+LETTER_NAMES: dict[str, str] = {
+    "R": "Responsible",
+    "A": "Accountable",
+    "C": "Consulted",
+    "I": "Informed",
+}
+
+
+@dataclass
+class Person:
+    handle: str
+    name: str
+    slack_id: str | None = None
+    email: str | None = None
+    active: bool = True
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass
+class Role:
+    key: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    description: str | None = None
+    members: list[str] = field(default_factory=list)
+    slack_usergroup: str | None = None
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass
+class Team:
+    key: str
+    name: str
+    channels: list[str] = field(default_factory=list)
+    # role key -> handles; replaces the role's org-wide members within this team
+    members: dict[str, list[str]] = field(default_factory=dict)
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass
+class EscalationPolicy:
+    """Escalation settings; None means "not set here" (inherit)."""
+
+    ack_timeout: str | None = None
+    repeats: int | None = None
+    line: int | None = field(default=None, compare=False)
+
+    def is_empty(self) -> bool:
+        return self.ack_timeout is None and self.repeats is None
+
+
+@dataclass
+class DigestSettings:
+    schedule: str | None = None
+    timezone: str | None = None
+    channel: str | None = None
+    direct_messages: bool | None = None
+    line: int | None = field(default=None, compare=False)
+
+    def is_empty(self) -> bool:
+        return all(v is None for v in (self.schedule, self.timezone, self.channel, self.direct_messages))
+
+
+@dataclass
+class OrgSettings:
+    escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
+    digest: DigestSettings = field(default_factory=DigestSettings)
+    line: int | None = field(default=None, compare=False)
+
+    def is_empty(self) -> bool:
+        return self.escalation.is_empty() and self.digest.is_empty()
+
+
+@dataclass
+class Activity:
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    description: str | None = None
+    # letter -> references: a role key, or "@handle" for a person assigned directly
+    raci: dict[str, list[str]] = field(default_factory=dict)
+    escalation: EscalationPolicy | None = None
+    line: int | None = field(default=None, compare=False)
+
+    def refs(self, letter: str) -> list[str]:
+        return self.raci.get(letter, [])
+
+
+@dataclass
+class RaciDocument:
+    people: list[Person] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    teams: list[Team] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
+    synonyms: list[list[str]] = field(default_factory=list)
+    settings: OrgSettings = field(default_factory=OrgSettings)
+
+
+def name_key(text: str) -> str:
+    """The identity of an activity name or alias: case and spacing do not matter."""
+    return " ".join(text.casefold().split())
+
+
+def person_ref(ref: str) -> str | None:
+    """The handle of a direct assignment ("@omar" -> "omar"), or None for a role key."""
+    return ref[1:] if ref.startswith("@") else None

@@ -1,0 +1,83 @@
+"""The long-running app's view of ownership: the current index, reloaded when the store changes."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from sqlalchemy import update
+
+from bot.answers import Answer
+from bot.changes import Change
+from bot.matrix import load_ownership, store_revision
+from bot.ownership import Ownership
+from bot.store import models as m
+from bot.store.db import Store
+from bot.store.sync import record_changes
+
+
+class OwnershipService:
+    """Holds the in-memory Ownership index; answers never touch the database.
+
+    Another process (a replica, an admin's `raci import`) may change the store: `current`
+    checks the store's revision at most every `reload_seconds` and rebuilds the index when it
+    moved. Readers keep using the old index while a new one is built.
+    """
+
+    def __init__(self, store: Store, *, reload_seconds: float = 30.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.store = store
+        self.reload_seconds = reload_seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._ownership = load_ownership(store)
+        self._checked_at = clock()
+
+    @property
+    def current(self) -> Ownership:
+        if self._clock() - self._checked_at >= self.reload_seconds:
+            self.refresh()
+        return self._ownership
+
+    def refresh(self, *, force: bool = False) -> bool:
+        """Rebuild the index if the store changed (or always with force); True when rebuilt."""
+        if not self._lock.acquire(blocking=False):
+            return False  # another thread is already rebuilding; keep serving the old index
+        try:
+            self._checked_at = self._clock()
+            with self.store.session() as session:
+                revision = store_revision(session)
+            if not force and revision == self._ownership.revision:
+                return False
+            self._ownership = load_ownership(self.store)
+            return True
+        finally:
+            self._lock.release()
+
+    def answer(self, query: str, *, team: str | None = None, channel: str | None = None) -> Answer:
+        """Answer free text; in a team's channel the team's role holders answer."""
+        ownership = self.current
+        if team is None and channel is not None:
+            scoped = ownership.team_by_channel.get(channel)
+            team = scoped.key if scoped else None
+        return ownership.answer(query, team=team)
+
+    def team_for_channel(self, channel: str | None) -> str | None:
+        if channel is None:
+            return None
+        team = self.current.team_by_channel.get(channel)
+        return team.key if team else None
+
+    def learn_slack_id(self, handle: str, slack_id: str, *, actor: str = "raci-bot") -> None:
+        """Remember a Slack ID found by email, in the store (audited) and in the index."""
+        with self.store.session() as session:
+            session.execute(update(m.Person).where(m.Person.handle == handle, m.Person.slack_id.is_(None))
+                            .values(slack_id=slack_id))
+            record_changes(session, [Change("person", handle, "changed", {"slack_id": [None, slack_id]})],
+                           actor=actor, source="users.lookupByEmail", action="slack_id_learned")
+        ownership = self._ownership
+        person = ownership.people.get(handle)
+        if person is not None and person.slack_id is None:
+            person.slack_id = slack_id
+            ownership.by_slack_id[slack_id] = person

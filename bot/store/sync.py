@@ -1,0 +1,207 @@
+"""Make the store equal to a RaciDocument, touching only what changed, and audit every change.
+
+Rows keep their ids across imports (people by handle, roles and teams by key, activities by
+name ignoring case), so later tables can refer to them; memberships and assignments of a
+changed item are rewritten whole. Everything runs in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from bot.changes import Change, diff_documents
+from bot.raci_file.model import LETTERS, RaciDocument, name_key, person_ref
+from bot.store import models as m
+from bot.store.snapshot import read_document
+
+CHUNK = 5000  # rows per IN (...) list: keeps statements under SQLite's and psycopg's parameter limits
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def write_document(
+    session: Session, new: RaciDocument, *, actor: str, source: str | None, action: str = "import"
+) -> list[Change]:
+    """Sync the store to `new`; returns the changes, which are also written to the audit log."""
+    old = read_document(session)
+    changes = diff_documents(old, new)
+    touched = {(c.subject_type, c.subject) for c in changes}
+    ids = _Ids(session)
+    _sync_people(session, ids, new, touched)
+    _sync_roles(session, ids, new, touched)
+    _sync_teams(session, ids, new, touched)
+    _sync_activities(session, ids, new, touched)
+    if any(c.subject_type == "synonyms" for c in changes) or old.synonyms != new.synonyms:
+        session.execute(delete(m.Synonym))
+        _insert(session, m.Synonym, [{"terms": g, "position": i} for i, g in enumerate(new.synonyms)])
+    if any(c.subject_type == "settings" for c in changes):
+        _write_settings(session, new)
+    record_changes(session, changes, actor=actor, source=source, action=action)
+    return changes
+
+
+def record_changes(
+    session: Session, changes: Sequence[Change], *, actor: str, source: str | None, action: str
+) -> None:
+    """Append changes to the audit log, all stamped with the same time."""
+    now = datetime.now(UTC)
+    rows = [
+        {"at": now, "actor": actor, "source": source, "action": action, "subject_type": c.subject_type,
+         "subject": c.subject[:300], "change": c.change, "details": _jsonable(c.details)}
+        for c in changes
+    ]
+    _insert(session, m.AuditEvent, rows)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _insert(session: Session, model: type[m.Base], rows: list[dict[str, Any]]) -> None:
+    for chunk in _chunks(rows):
+        session.execute(insert(model), list(chunk))
+
+
+def _insert_returning_ids(
+    session: Session, model: Any, key_column: Any, rows: list[dict[str, Any]]
+) -> dict[str, int]:
+    """Bulk insert and return {natural key: new id}."""
+    out: dict[str, int] = {}
+    for chunk in _chunks(rows):
+        result = session.execute(insert(model).returning(model.id, key_column), list(chunk))
+        out.update({key: rid for rid, key in result})
+    return out
+
+
+class _Ids:
+    """Natural key -> id maps of what is in the store right now."""
+
+    def __init__(self, session: Session) -> None:
+        self.people = dict(session.execute(select(m.Person.handle, m.Person.id)).all())
+        self.roles = dict(session.execute(select(m.Role.key, m.Role.id)).all())
+        self.teams = dict(session.execute(select(m.Team.key, m.Team.id)).all())
+        self.activities = dict(session.execute(select(m.Activity.name_key, m.Activity.id)).all())
+
+
+def _sync_keyed(session: Session, model: Any, key_column: Any, existing: dict[str, int],
+                desired: dict[str, dict[str, Any]], changed: set[str]) -> set[str]:
+    """Delete, update and insert rows of one table by natural key; returns the keys (re)written."""
+    gone = [k for k in existing if k not in desired]
+    for chunk in _chunks([existing[k] for k in gone]):
+        session.execute(delete(model).where(model.id.in_(chunk)))
+    for k in gone:
+        del existing[k]
+    updates = [{"id": existing[k], **row} for k, row in desired.items() if k in existing and k in changed]
+    if updates:
+        session.execute(update(model), updates)
+    added = [row for k, row in desired.items() if k not in existing]
+    new_ids = _insert_returning_ids(session, model, key_column, added)
+    existing.update(new_ids)
+    return set(new_ids) | {k for k in desired if k in changed}
+
+
+def _positions(session: Session, model: Any, key_column: Any, existing: dict[str, int],
+               order: list[str]) -> None:
+    """Bring `position` in line with the file order where it differs (order alone is no change)."""
+    current = dict(session.execute(select(key_column, model.position)).all())
+    moves = [{"id": existing[k], "position": i} for i, k in enumerate(order) if current.get(k) != i]
+    if moves:
+        session.execute(update(model), moves)
+
+
+def _sync_people(session: Session, ids: _Ids, new: RaciDocument, touched: set[tuple[str, str]]) -> None:
+    desired = {p.handle: {"handle": p.handle, "name": p.name, "slack_id": p.slack_id, "email": p.email,
+                          "active": p.active, "position": i} for i, p in enumerate(new.people)}
+    changed = {s for t, s in touched if t == "person"}
+    _sync_keyed(session, m.Person, m.Person.handle, ids.people, desired, changed)
+    _positions(session, m.Person, m.Person.handle, ids.people, list(desired))
+
+
+def _sync_roles(session: Session, ids: _Ids, new: RaciDocument, touched: set[tuple[str, str]]) -> None:
+    desired = {r.key: {"key": r.key, "name": r.name, "aliases": list(r.aliases), "description": r.description,
+                       "slack_usergroup": r.slack_usergroup, "position": i} for i, r in enumerate(new.roles)}
+    changed = {s for t, s in touched if t == "role"}
+    rewritten = _sync_keyed(session, m.Role, m.Role.key, ids.roles, desired, changed)
+    _positions(session, m.Role, m.Role.key, ids.roles, list(desired))
+    role_ids = [ids.roles[k] for k in rewritten]
+    for chunk in _chunks(role_ids):
+        session.execute(delete(m.RoleMember).where(m.RoleMember.role_id.in_(chunk)))
+    _insert(session, m.RoleMember, [
+        {"role_id": ids.roles[r.key], "person_id": ids.people[h], "position": i}
+        for r in new.roles if r.key in rewritten for i, h in enumerate(dict.fromkeys(r.members))
+    ])
+
+
+def _sync_teams(session: Session, ids: _Ids, new: RaciDocument, touched: set[tuple[str, str]]) -> None:
+    desired = {t.key: {"key": t.key, "name": t.name, "channels": list(t.channels), "position": i}
+               for i, t in enumerate(new.teams)}
+    changed = {s for t, s in touched if t == "team"}
+    rewritten = _sync_keyed(session, m.Team, m.Team.key, ids.teams, desired, changed)
+    _positions(session, m.Team, m.Team.key, ids.teams, list(desired))
+    for chunk in _chunks([ids.teams[k] for k in rewritten]):
+        session.execute(delete(m.TeamRole).where(m.TeamRole.team_id.in_(chunk)))
+    for team in new.teams:
+        if team.key not in rewritten:
+            continue
+        for pos, (role_key, handles) in enumerate(team.members.items()):
+            team_role_id = session.scalar(insert(m.TeamRole).returning(m.TeamRole.id).values(
+                team_id=ids.teams[team.key], role_id=ids.roles[role_key], position=pos))
+            _insert(session, m.TeamRoleMember, [
+                {"team_role_id": team_role_id, "person_id": ids.people[h], "position": i}
+                for i, h in enumerate(dict.fromkeys(handles))
+            ])
+
+
+def _sync_activities(session: Session, ids: _Ids, new: RaciDocument, touched: set[tuple[str, str]]) -> None:
+    desired = {}
+    for i, a in enumerate(new.activities):
+        esc = a.escalation
+        desired[name_key(a.name)] = {
+            "name": a.name, "name_key": name_key(a.name), "aliases": list(a.aliases),
+            "description": a.description, "ack_timeout": esc.ack_timeout if esc else None,
+            "repeats": esc.repeats if esc else None, "position": i,
+        }
+    changed = {name_key(s) for t, s in touched if t == "activity"}
+    rewritten = _sync_keyed(session, m.Activity, m.Activity.name_key, ids.activities, desired, changed)
+    _positions(session, m.Activity, m.Activity.name_key, ids.activities, list(desired))
+    for chunk in _chunks([ids.activities[k] for k in rewritten]):
+        session.execute(delete(m.Assignment).where(m.Assignment.activity_id.in_(chunk)))
+    rows = []
+    for a in new.activities:
+        key = name_key(a.name)
+        if key not in rewritten:
+            continue
+        position = 0
+        for letter in LETTERS:
+            for ref in dict.fromkeys(a.refs(letter)):
+                handle = person_ref(ref)
+                rows.append({"activity_id": ids.activities[key], "letter": letter, "position": position,
+                             "role_id": None if handle else ids.roles[ref],
+                             "person_id": ids.people[handle] if handle else None})
+                position += 1
+    _insert(session, m.Assignment, rows)
+
+
+def _write_settings(session: Session, new: RaciDocument) -> None:
+    session.execute(delete(m.OrgSetting))
+    esc, digest = new.settings.escalation, new.settings.digest
+    rows = []
+    if not esc.is_empty():
+        rows.append({"key": "escalation", "value": {"ack_timeout": esc.ack_timeout, "repeats": esc.repeats}})
+    if not digest.is_empty():
+        rows.append({"key": "digest", "value": {
+            "schedule": digest.schedule, "timezone": digest.timezone, "channel": digest.channel,
+            "direct_messages": digest.direct_messages}})
+    _insert(session, m.OrgSetting, rows)

@@ -1,0 +1,95 @@
+"""Fixtures shared by every test: a fresh store per test, on SQLite and on PostgreSQL.
+
+PostgreSQL tests run where RACI_TEST_POSTGRES_URL points at a server (`.ci/run` sets it);
+each test gets its own schema, dropped afterwards, so tests never share state.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import sqlalchemy as sa
+
+from bot.store.db import Store
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+POSTGRES_URL = os.environ.get("RACI_TEST_POSTGRES_URL", "").strip()
+POSTGRES_REQUIRED = os.environ.get("RACI_TEST_POSTGRES_REQUIRED", "") == "1"
+
+
+def _postgres_unavailable() -> str | None:
+    if not POSTGRES_URL:
+        return "PostgreSQL tests are off: set RACI_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
+    try:
+        engine = sa.create_engine(POSTGRES_URL)
+        with engine.connect():
+            pass
+        engine.dispose()
+    except sa.exc.OperationalError as exc:
+        reason = f"PostgreSQL at {POSTGRES_URL} is not reachable: {str(exc.orig).strip().splitlines()[0]}"
+        if POSTGRES_REQUIRED:
+            pytest.fail(reason)
+        return reason
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_skip_reason() -> str | None:
+    return _postgres_unavailable()
+
+
+def _new_schema_url() -> tuple[str, str]:
+    schema = "t_" + uuid.uuid4().hex[:12]
+    engine = sa.create_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    return POSTGRES_URL + sep + "options=" + quote(f"-csearch_path={schema}"), schema
+
+
+def _drop_schema(schema: str) -> None:
+    engine = sa.create_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_skip_reason: str | None) -> Iterator[str]:
+    """A URL of an empty database: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'raci.db'}"
+        return
+    if postgres_skip_reason:
+        pytest.skip(postgres_skip_reason)
+    url, schema = _new_schema_url()
+    try:
+        yield url
+    finally:
+        _drop_schema(schema)
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    """An empty, migrated store."""
+    s = Store.open(db_url)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+@pytest.fixture
+def cli_env(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """Point the CLI at the test database and run it from an empty directory."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.delenv("RACI_FILE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return db_url
