@@ -7,11 +7,12 @@ changed item are rewritten whole. Everything runs in the caller's transaction.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import JSON, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.changes import Change, diff_documents
@@ -69,20 +70,42 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+COPY_THRESHOLD = 2000  # rows from which PostgreSQL's COPY beats batched INSERTs
+
+
 def _insert(session: Session, model: type[m.Base], rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    table = model.__table__
+    if len(rows) >= COPY_THRESHOLD and session.get_bind().dialect.name == "postgresql":
+        _copy(session, table, rows)
+        return
+    # Core inserts on the table: executemany straight to the driver, no ORM bookkeeping per row.
     for chunk in _chunks(rows):
-        session.execute(insert(model), list(chunk))
+        session.execute(insert(table), list(chunk))
+
+
+def _copy(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Bulk load with COPY on the session's own connection (same transaction)."""
+    columns = list(rows[0])
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    names = ", ".join(f'"{c}"' for c in columns)
+    cursor = session.connection().connection.cursor()
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[c]) if c in json_columns and row[c] is not None else row[c]
+                            for c in columns])
 
 
 def _insert_returning_ids(
     session: Session, model: Any, key_column: Any, rows: list[dict[str, Any]]
 ) -> dict[str, int]:
-    """Bulk insert and return {natural key: new id}."""
-    out: dict[str, int] = {}
-    for chunk in _chunks(rows):
-        result = session.execute(insert(model).returning(model.id, key_column), list(chunk))
-        out.update({key: rid for rid, key in result})
-    return out
+    """Bulk insert and return {natural key: new id}, read back in one query (cheaper than RETURNING)."""
+    if not rows:
+        return {}
+    _insert(session, model, rows)
+    wanted = {row[key_column.key] for row in rows}
+    return {key: rid for key, rid in session.execute(select(key_column, model.id)) if key in wanted}
 
 
 class _Ids:

@@ -1,0 +1,30 @@
+"""The matcher's public value types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MATCH = "match"
+AMBIGUOUS = "ambiguous"
+NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityText:
+    name: str
+    aliases: tuple[str, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    activity: str   # the activity's name exactly as given to the Matcher
+    score: float    # 0..1
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    status: str                 # "match" | "ambiguous" | "none"
+    activity: str | None        # set only for "match"
+    score: float                # 0..1, best score (0 for empty)
+    candidates: tuple[Candidate, ...]
