@@ -109,6 +109,11 @@ class Settings:
         url = self.slack_api_url or DEFAULT_SLACK_API_URL
         return url if url.endswith("/") else url + "/"
 
+    def require_bot_token(self) -> Settings:
+        """For CLI commands that send Slack messages (`raci tick`, `raci digest send`)."""
+        _require_token(self.slack_bot_token, "SLACK_BOT_TOKEN", "xoxb-")
+        return self
+
     def validate_for_app(self) -> Settings:
         """Check what the Slack app needs (the CLI needs none of it); ConfigError names the variable."""
         _require_token(self.slack_bot_token, "SLACK_BOT_TOKEN", "xoxb-")

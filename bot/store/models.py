@@ -178,3 +178,11 @@ class AuditEvent(Base):
 
     __table_args__ = (Index("ix_audit_log_subject", "subject_type", "subject"),)
 
+
+class SlackEvent(Base):
+    """A Slack event already handled: its id is the key, so a retry or a second replica sees it once."""
+
+    __tablename__ = "slack_events"
+
+    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

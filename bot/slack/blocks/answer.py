@@ -1,0 +1,87 @@
+"""The answer to "who owns X?": a match, a "did you mean", or "I don't know"."""
+
+from __future__ import annotations
+
+from bot.answers import Answer
+from bot.slack.blocks.kit import (
+    Block,
+    Message,
+    actions,
+    button,
+    context,
+    escape,
+    header,
+    section,
+    truncate,
+)
+from bot.slack.mentions import holders_text
+
+SHARE_ACTION = "raci_share"
+PICK_ACTION = "raci_pick"  # one per candidate: raci_pick_0, raci_pick_1, …
+MAX_CANDIDATES = 5
+
+
+def activity_value(activity: str, team: str | None) -> dict[str, str | None]:
+    """What a button needs to answer for one activity again."""
+    return {"a": activity, "t": team}
+
+
+def build_answer_blocks(answer: Answer, *, shareable: bool = True, shared_by: str | None = None) -> list[Block]:
+    """A match: the activity, Responsible and Accountable as mentions, C and I smaller, the team."""
+    blocks: list[Block] = [header(answer.activity or answer.query)]
+    if answer.description:
+        blocks.append(context(escape(answer.description)))
+    blocks.append(section(f"*Responsible:* {holders_text(answer.responsible, with_roles=True)}\n"
+                          f"*Accountable:* {holders_text(answer.accountable, with_roles=True)}"))
+    blocks.append(context(f"*Consulted:* {holders_text(answer.consulted)}",
+                          f"*Informed:* {holders_text(answer.informed)}"))
+    notes = []
+    if answer.team_name:
+        notes.append(f"Team: *{escape(answer.team_name)}*")
+    if shared_by:
+        notes.append(f"Shared by <@{shared_by}>")
+    if notes:
+        blocks.append(context(*notes))
+    if shareable and answer.activity:
+        blocks.append(actions(button("Share in channel", action_id=SHARE_ACTION,
+                                     value=activity_value(answer.activity, answer.team))))
+    return blocks
+
+
+def answer_text(answer: Answer) -> str:
+    """The notification text of a match."""
+    team = f" ({answer.team_name})" if answer.team_name else ""
+    return truncate(f"{answer.activity}{team}: Responsible {holders_text(answer.responsible)}; "
+                    f"Accountable {holders_text(answer.accountable)}", 3000)
+
+
+def _candidate_buttons(answer: Answer) -> Block:
+    return actions(*(button(c.activity, action_id=f"{PICK_ACTION}_{i}", value=activity_value(c.activity, answer.team))
+                     for i, c in enumerate(answer.candidates[:MAX_CANDIDATES])))
+
+
+def build_ambiguous_blocks(answer: Answer) -> list[Block]:
+    """Several activities fit equally well: "Did you mean …?" with a button for each."""
+    names = " or ".join(f"*{escape(c.activity)}*" for c in answer.candidates[:MAX_CANDIDATES])
+    return [section(f"Did you mean {names}?"), _candidate_buttons(answer),
+            context(f"You asked: “{escape(truncate(answer.query, 300))}”")]
+
+
+def build_none_blocks(answer: Answer) -> list[Block]:
+    """Nothing fits: say so kindly, offer suggestions, point at `/raci list`; never mention anyone."""
+    blocks = [section(f"I don't know who owns “{escape(truncate(answer.query, 300))}”. :thinking_face:")]
+    if answer.candidates:
+        blocks.append(section("Maybe one of these?"))
+        blocks.append(_candidate_buttons(answer))
+    blocks.append(context("Try `/raci list` to see every activity I know, or `/raci help`."))
+    return blocks
+
+
+def answer_message(answer: Answer, *, shareable: bool = True, shared_by: str | None = None) -> Message:
+    """The whole message for any answer status."""
+    if answer.status == "match":
+        return Message(answer_text(answer), build_answer_blocks(answer, shareable=shareable, shared_by=shared_by))
+    if answer.status == "ambiguous":
+        names = ", ".join(c.activity for c in answer.candidates[:MAX_CANDIDATES])
+        return Message(truncate(f"Did you mean: {names}?", 3000), build_ambiguous_blocks(answer))
+    return Message("I don't know who owns that. Try /raci list.", build_none_blocks(answer))

@@ -1,0 +1,26 @@
+"""`/raci …`: acknowledge at once, then answer ephemerally through the response URL."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.slack.replies import Asker
+
+if TYPE_CHECKING:
+    from bot.slack.deps import SlackDeps
+
+COMMAND = "/raci"
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    """The slash command."""
+
+    @app.command(COMMAND)
+    def raci_command(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()  # nothing before this: Slack gives us 3 seconds
+        asker = Asker(user=command["user_id"], channel=command.get("channel_id"))
+        message = deps.replies.to_text(command.get("text") or "", asker=asker, client=client)
+        respond(response_type="ephemeral", **message.kwargs())

@@ -1,0 +1,18 @@
+"""What the Slack listeners need, handed to each `register(app, deps)`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.service import OwnershipService
+from bot.slack.dedup import Deduplicator
+from bot.slack.replies import Replies
+from bot.store.db import Store
+
+
+@dataclass(frozen=True)
+class SlackDeps:
+    service: OwnershipService
+    store: Store
+    replies: Replies
+    dedup: Deduplicator

@@ -1,0 +1,79 @@
+"""The one place failures become a friendly message with an error id; the log gets the traceback and the id."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.slack.blocks.kit import Message
+from bot.slack.blocks.notes import failure_message, note_message
+
+if TYPE_CHECKING:
+    from bot.slack.deps import SlackDeps
+
+log = logging.getLogger(__name__)
+
+# Slack API errors that say something the user can act on, rather than "something broke".
+SLACK_ERROR_NOTES = {
+    "not_in_channel": "I'm not in this channel, so I can't answer here. Invite me with `/invite @raci` and ask again.",
+    "channel_not_found": "I can't see this channel. Invite me with `/invite @raci`, or ask me in a direct message.",
+    "ratelimited": "Slack is asking me to slow down. Please try again in a minute.",
+}
+
+
+def new_error_id() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+def message_for(error: Exception, error_id: str) -> Message:
+    """What the user sees: a known Slack problem explained, else an apology with the id."""
+    code = error.response.get("error") if isinstance(error, SlackApiError) else None
+    if code in SLACK_ERROR_NOTES:
+        return note_message(f"{SLACK_ERROR_NOTES[code]} (error id {error_id})")
+    return failure_message(error_id)
+
+
+def handle_error(error: Exception, body: dict[str, Any], client: WebClient, respond: Respond | None) -> BoltResponse:
+    """Log once with an id, tell the user once, and never let the failure escape the worker."""
+    error_id = new_error_id()
+    kind = body.get("event", {}).get("type") or body.get("type") or body.get("command") or "request"
+    if isinstance(error, SlackApiError):
+        log.warning("error %s: Slack API error %s while handling %s", error_id, error.response.get("error"), kind,
+                    exc_info=error)
+    else:
+        log.error("error %s while handling %s", error_id, kind, exc_info=error)
+    try:
+        tell_user(message_for(error, error_id), body=body, client=client, respond=respond)
+    except SlackApiError as exc:
+        log.warning("error %s: could not tell the user either: %s", error_id, exc.response.get("error"))
+    return BoltResponse(status=500, body="")
+
+
+def tell_user(message: Message, *, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
+    """Reach the person who asked: through the response URL, ephemerally in the channel, or in their DM."""
+    if respond is not None and (body.get("response_url") or body.get("response_urls")):
+        respond(response_type="ephemeral", replace_original=False, **message.kwargs())
+        return
+    event = body.get("event") or {}
+    user, channel = event.get("user"), event.get("channel")
+    if not user:
+        return
+    if event.get("type") == "app_home_opened":
+        return  # the home tab keeps its previous content; the log has the id
+    if event.get("channel_type") == "im" and channel:
+        client.chat_postMessage(channel=channel, **message.kwargs())
+    elif channel:
+        client.chat_postEphemeral(channel=channel, user=user, thread_ts=event.get("thread_ts") or event.get("ts"),
+                                  **message.kwargs())
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    """Install the global error handler."""
+    del deps
+    app.error(handle_error)

@@ -1,0 +1,75 @@
+"""What someone asked the bot, from the text of `/raci …`, a mention or a direct message."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_LEADING_MENTION = re.compile(r"^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s:,]*")
+_USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class ListActivities:
+    filter: str = ""
+
+
+@dataclass(frozen=True)
+class WhoIs:
+    person: str  # "<@U…|name>", "@handle", "handle", or "" for the asker
+
+
+@dataclass(frozen=True)
+class RoleHolders:
+    role: str
+
+
+@dataclass(frozen=True)
+class Ask:
+    text: str
+
+
+Query = Help | ListActivities | WhoIs | RoleHolders | Ask
+
+
+def strip_bot_mention(text: str) -> str:
+    """A mention's text without the leading "@raci"."""
+    return _LEADING_MENTION.sub("", text or "", count=1).strip()
+
+
+def slack_user_id(text: str) -> str | None:
+    """The user ID of a Slack mention ("<@U123|lena>" -> "U123"), else None."""
+    found = _USER_MENTION.match(text.strip())
+    return found.group(1) if found else None
+
+
+def parse_query(text: str) -> Query:
+    """The kind of question: help, list, who, role, or a free-text ownership question."""
+    words = (text or "").strip().split(maxsplit=1)
+    if not words or words[0].casefold() in {"help", "-h", "--help", "?"}:
+        return Help()
+    verb, rest = words[0].casefold(), (words[1].strip() if len(words) > 1 else "")
+    if verb == "list":
+        return ListActivities(rest)
+    if verb == "who" and (not rest or rest.startswith(("<@", "@")) or rest.casefold() == "am i"):
+        return WhoIs("" if rest.casefold() in {"", "am i"} else rest)
+    if verb == "role" and rest:
+        return RoleHolders(rest)
+    return Ask(text.strip())
+
+
+def split_team(text: str, team_names: dict[str, str]) -> tuple[str, str | None]:
+    """ "QUERY for TEAM" -> (QUERY, team key) when TEAM names a team (key or name, any case)."""
+    head, sep, tail = text.rpartition(" for ")
+    if not sep or not head.strip():
+        return text, None
+    wanted = " ".join(tail.strip().rstrip("?!.").casefold().split())
+    for key, name in team_names.items():
+        if wanted in {key.casefold(), " ".join(name.casefold().split())}:
+            return head.strip(), key
+    return text, None

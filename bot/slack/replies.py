@@ -1,0 +1,164 @@
+"""From a question to the message that answers it: ownership lookups, Slack IDs, then the builders.
+
+Shared by the slash command, mentions, direct messages and buttons, so every surface answers alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+
+from bot.answers import Holder
+from bot.errors import RaciError
+from bot.ownership import Ownership
+from bot.raci_file.model import Activity, Person, Role, person_ref
+from bot.service import OwnershipService
+from bot.slack.blocks.answer import answer_message
+from bot.slack.blocks.help import help_message
+from bot.slack.blocks.kit import Message
+from bot.slack.blocks.listing import ActivityRow, list_message
+from bot.slack.blocks.notes import note_message
+from bot.slack.blocks.people import Profile, RoleView, home_view, not_in_matrix_view, role_message, who_message
+from bot.slack.mentions import Directory
+from bot.slack.queries import (
+    Ask,
+    Help,
+    ListActivities,
+    Query,
+    RoleHolders,
+    WhoIs,
+    parse_query,
+    slack_user_id,
+    split_team,
+)
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who asked, where, and whether the reply may carry a "Share in channel" button."""
+
+    user: str
+    channel: str | None = None
+    shareable: bool = True
+
+
+class Replies:
+    """Builds the message for each kind of question; user mistakes become a note, never an error."""
+
+    def __init__(self, service: OwnershipService, directory: Directory) -> None:
+        self.service = service
+        self.directory = directory
+
+    def to_text(self, text: str, *, asker: Asker, client: WebClient) -> Message:
+        """Answer whatever was typed after `/raci` or after mentioning the bot."""
+        try:
+            return self._dispatch(parse_query(text), asker=asker, client=client)
+        except RaciError as exc:
+            return note_message(str(exc))
+
+    def _dispatch(self, query: Query, *, asker: Asker, client: WebClient) -> Message:
+        if isinstance(query, Help):
+            return help_message()
+        if isinstance(query, ListActivities):
+            return self.activities(query.filter)
+        if isinstance(query, WhoIs) and not query.person:
+            return self.who_am_i(asker.user, client=client)
+        if isinstance(query, WhoIs):
+            return self.who(query.person, client=client)
+        if isinstance(query, RoleHolders):
+            return self.role(query.role, client=client)
+        assert isinstance(query, Ask)
+        return self.answer(query.text, asker=asker, client=client)
+
+    def answer(self, text: str, *, asker: Asker, client: WebClient) -> Message:
+        """Who owns the activity `text` is about; "for TEAM" or a team's channel scopes it."""
+        ownership = self.service.current
+        query, team = split_team(text, {t.key: t.name for t in ownership.doc.teams})
+        answer = self.service.answer(query, team=team, channel=asker.channel)
+        return answer_message(self.directory.resolve(answer, client), shareable=asker.shareable)
+
+    def activity(self, name: str, *, team: str | None, client: WebClient, shareable: bool = True,
+                 shared_by: str | None = None) -> Message:
+        """The owners of one activity known by name (a candidate button, "Share in channel")."""
+        try:
+            answer = self.service.current.answer_activity(name, team=team)
+        except RaciError as exc:
+            return note_message(str(exc))
+        return answer_message(self.directory.resolve(answer, client), shareable=shareable, shared_by=shared_by)
+
+    def activities(self, filter: str = "", page: int = 0) -> Message:
+        """One page of `/raci list [filter]`."""
+        ownership = self.service.current
+        wanted = filter.casefold().strip()
+        rows = [_row(ownership, a) for a in ownership.doc.activities
+                if wanted in a.name.casefold() or any(wanted in x.casefold() for x in a.aliases)]
+        return list_message(rows, filter=filter.strip(), page=page)
+
+    def who(self, text: str, *, client: WebClient) -> Message:
+        """What a person (mention, @handle or handle) is R/A/C/I for."""
+        person = self._person(text, client=client)
+        return who_message(_profile(self.service.current, person))
+
+    def who_am_i(self, user: str, *, client: WebClient) -> Message:
+        """`/raci who` alone: what the asker owns."""
+        person = self.directory.person_for_user(user, client)
+        if person is None:
+            return note_message("You're not in the RACI matrix yet, so I can't say what you own.")
+        return who_message(_profile(self.service.current, person))
+
+    def role(self, text: str, *, client: WebClient) -> Message:
+        """Who holds a role, org-wide and in each team."""
+        ownership = self.service.current
+        role = ownership.role(text)
+        return role_message(self._role_view(ownership, role, client))
+
+    def home(self, user: str, *, client: WebClient) -> dict:
+        """The App Home view for `user`."""
+        person = self.directory.person_for_user(user, client)
+        if person is None:
+            return not_in_matrix_view()
+        return home_view(_profile(self.service.current, person))
+
+    def _person(self, text: str, *, client: WebClient) -> Person:
+        ownership = self.service.current
+        try:
+            return ownership.person(text)
+        except RaciError:
+            user = slack_user_id(text)
+            found = self.directory.person_for_user(user, client) if user else None
+            if found is None:
+                raise
+            return found
+
+    def _role_view(self, ownership: Ownership, role: Role, client: WebClient) -> RoleView:
+        def holders(handles: list[str]) -> tuple[Holder, ...]:
+            return tuple(self.directory.resolve_holder(_holder(ownership.people[h], role), client,
+                                                       ownership=ownership) for h in handles)
+
+        teams = tuple((t.name, holders(t.members[role.key])) for t in ownership.doc.teams if role.key in t.members)
+        return RoleView(key=role.key, name=role.name, description=role.description,
+                        slack_usergroup=role.slack_usergroup, holders=holders(role.members), team_holders=teams)
+
+
+def _holder(person: Person, role: Role) -> Holder:
+    return Holder(role=role.key, role_name=role.name, handle=person.handle, name=person.name,
+                  slack_id=person.slack_id, email=person.email)
+
+
+def _row(ownership: Ownership, activity: Activity) -> ActivityRow:
+    def names(letter: str) -> tuple[str, ...]:
+        return tuple(("@" + h) if (h := person_ref(ref)) else ownership.roles[ref].name
+                     for ref in activity.refs(letter))
+
+    return ActivityRow(activity.name, names("R"), names("A"))
+
+
+def _profile(ownership: Ownership, person: Person) -> Profile:
+    return Profile(
+        name=person.name,
+        involvements=tuple(ownership.involvements(person)),
+        roles=tuple((role.key, team) for role, team in ownership.roles_of(person)),
+        role_names={r.key: r.name for r in ownership.doc.roles},
+        team_names={t.key: t.name for t in ownership.doc.teams},
+    )

@@ -1,0 +1,252 @@
+"""A fake Slack Web API on 127.0.0.1 for tests: records every call and answers as Slack does.
+
+    with FakeSlackApi(directory={"raj@example.com": "U0RAJ0001"}) as slack:
+        env["SLACK_API_URL"] = slack.base_url            # WebClient base_url, ends with '/'
+        form["response_url"] = slack.response_url("c1")  # POSTs there are recorded as method "response"
+        ...
+        [call] = slack.wait_for("chat.postMessage", lambda c: c.params["channel"] == "C1")
+
+Answers: auth.test, chat.postMessage/postEphemeral/update, views.publish/open, users.lookupByEmail
+(from `directory`, else users_not_found), users.info (from `profiles`), apps.connections.open (returns
+`socket_url`), conversations.open. `rate_limit(method, times)` answers the next calls with 429 and
+Retry-After; `fail(method, error)` answers them with ok=false.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+RESPONSE_URL_METHOD = "response"
+_JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the app made: the Web API method (or "response"), its params, its Authorization header."""
+
+    method: str
+    path: str
+    params: dict[str, Any]
+    auth: str | None
+    at: float = field(default_factory=time.monotonic)
+
+    def blocks_text(self) -> str:
+        """Every string in the message's blocks (or view), joined: what a user would read."""
+        source = self.params.get("blocks") or (self.params.get("view") or {}).get("blocks") or []
+        return "\n".join(_strings(source))
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() if k not in ("action_id", "block_id", "type") for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+class FakeSlackApi:
+    """The fake server; use as a context manager or call start() and stop()."""
+
+    def __init__(self, *, directory: dict[str, str] | None = None, profiles: dict[str, dict[str, Any]] | None = None,
+                 bot_user_id: str = "U0RACIBOT", team_id: str = "T0TEST001",
+                 socket_url: str = "ws://127.0.0.1:9/link") -> None:
+        self.directory = dict(directory or {})  # email -> user id, for users.lookupByEmail
+        self.profiles = dict(profiles or {})  # user id -> profile (email, real_name), for users.info
+        self.bot_user_id = bot_user_id
+        self.team_id = team_id
+        self.socket_url = socket_url
+        self._calls: list[Call] = []
+        self._changed = threading.Condition()
+        self._limited: dict[str, tuple[int, int]] = {}  # method -> (calls left, Retry-After seconds)
+        self._failing: dict[str, list[str]] = {}  # method -> errors to answer, in order
+        self._ts = itertools.count(1)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-slack", daemon=True)
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def start(self) -> FakeSlackApi:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeSlackApi:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.port}/response/{name}"
+
+    # -- what the app did ------------------------------------------------------------------------
+
+    def calls(self, method: str | None = None, where: Callable[[Call], bool] | None = None) -> list[Call]:
+        with self._changed:
+            found = [c for c in self._calls if method in (None, c.method)]
+        return [c for c in found if where is None or where(c)]
+
+    def wait_for(self, method: str, where: Callable[[Call], bool] | None = None, *, count: int = 1,
+                 timeout: float = 5.0) -> list[Call]:
+        """The first `count` matching calls, waiting up to `timeout` seconds; AssertionError if they never come."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                found = [c for c in self._calls if c.method == method and (where is None or where(c))]
+                if len(found) >= count:
+                    return found[:count]
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = [c.method for c in self._calls[-10:]]
+                    raise AssertionError(f"{count} {method} call(s) expected within {timeout}s, got {len(found)}; "
+                                         f"last calls: {seen}")
+                self._changed.wait(left)
+
+    def response(self, name: str, *, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """The POSTs to response_url(name)."""
+        return self.wait_for(RESPONSE_URL_METHOD, lambda c: c.path == f"/response/{name}", count=count,
+                             timeout=timeout)
+
+    # -- how it answers --------------------------------------------------------------------------
+
+    def rate_limit(self, method: str, times: int = 1, *, retry_after: int = 1) -> None:
+        """Answer the next `times` calls of `method` with HTTP 429 and Retry-After."""
+        with self._changed:
+            self._limited[method] = (times, retry_after)
+
+    def fail(self, method: str, error: str, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` with {"ok": false, "error": error}."""
+        with self._changed:
+            self._failing.setdefault(method, []).extend([error] * times)
+
+    def _record(self, call: Call) -> tuple[int, dict[str, str], Any]:
+        with self._changed:
+            self._calls.append(call)
+            self._changed.notify_all()
+            left, retry_after = self._limited.get(call.method, (0, 0))
+            if left > 0:
+                self._limited[call.method] = (left - 1, retry_after)
+                return 429, {"Retry-After": str(retry_after)}, {"ok": False, "error": "ratelimited"}
+            failing = self._failing.get(call.method)
+            if failing:
+                return 200, {}, {"ok": False, "error": failing.pop(0)}
+        if call.method == RESPONSE_URL_METHOD:
+            return 200, {}, "ok"
+        return 200, {}, self._answer(call.method, call.params)
+
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        ts = f"{int(time.time())}.{next(self._ts):06d}"
+        answers: dict[str, Callable[[], dict[str, Any]]] = {
+            "auth.test": lambda: {"url": "https://fake.slack.test/", "team": "Test", "user": "raci",
+                                  "team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": "B0RACIBOT"},
+            "chat.postMessage": lambda: {"channel": params.get("channel"), "ts": ts,
+                                         "message": {"text": params.get("text"), "ts": ts}},
+            "chat.postEphemeral": lambda: {"message_ts": ts},
+            "chat.update": lambda: {"channel": params.get("channel"), "ts": params.get("ts"),
+                                    "text": params.get("text")},
+            "views.publish": lambda: {"view": {"id": "V" + ts.replace(".", ""), **(params.get("view") or {})}},
+            "views.open": lambda: {"view": {"id": "V" + ts.replace(".", ""), **(params.get("view") or {})}},
+            "users.lookupByEmail": lambda: self._lookup(params.get("email", "")),
+            "users.info": lambda: self._user(params.get("user", "")),
+            "apps.connections.open": lambda: {"url": self.socket_url},
+            "conversations.open": lambda: {"channel": {"id": "D" + str(params.get("users", "X")).split(",")[0][1:]}},
+        }
+        if method not in answers:
+            return {"ok": False, "error": "unknown_method"}
+        return {"ok": True, **answers[method]()}
+
+    def _lookup(self, email: str) -> dict[str, Any]:
+        user_id = self.directory.get(email.casefold())
+        if user_id is None:
+            raise _SlackError("users_not_found")
+        return {"user": {"id": user_id, "team_id": self.team_id, "profile": {"email": email}}}
+
+    def _user(self, user_id: str) -> dict[str, Any]:
+        if user_id not in self.profiles:
+            raise _SlackError("user_not_found")
+        return {"user": {"id": user_id, "team_id": self.team_id, "profile": dict(self.profiles[user_id])}}
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                path = self.path.split("?")[0]
+                params = _params(self.headers.get("Content-Type", ""), self._body())
+                if path.startswith("/api/"):
+                    method = path.removeprefix("/api/")
+                elif path.startswith("/response/"):
+                    method = RESPONSE_URL_METHOD
+                else:
+                    self._send(404, {}, {"ok": False, "error": "not_found"})
+                    return
+                token = params.pop("token", None)
+                auth = self.headers.get("Authorization") or (f"Bearer {token}" if token else None)
+                try:
+                    status, headers, body = fake._record(Call(method, path, params, auth))
+                except _SlackError as exc:
+                    status, headers, body = 200, {}, {"ok": False, "error": exc.error}
+                self._send(status, headers, body)
+
+            def _body(self) -> bytes:
+                length = int(self.headers.get("Content-Length") or 0)
+                return self.rfile.read(length) if length else b""
+
+            def _send(self, status: int, headers: dict[str, str], body: Any) -> None:
+                raw = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+                self.send_response(status)
+                content_type = "text/plain" if isinstance(body, str) else "application/json; charset=utf-8"
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(raw)))
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(raw)
+
+        return Handler
+
+
+class _SlackError(Exception):
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+def _params(content_type: str, body: bytes) -> dict[str, Any]:
+    if not body:
+        return {}
+    if "json" in content_type:
+        params = json.loads(body)
+    else:
+        params = dict(parse_qsl(body.decode(), keep_blank_values=True))
+    for key in _JSON_FIELDS:
+        if isinstance(params.get(key), str):
+            params[key] = json.loads(params[key])
+    return params
