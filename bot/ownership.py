@@ -126,20 +126,21 @@ class Ownership:
                 continue
             role = self.roles[ref]
             members = self.role_members(ref, team)
+            # The role's user group is its org-wide holders: not the people of a team that staffs it.
+            group = None if team is not None and ref in team.members else role.slack_usergroup
             if not members:
-                out.append(Holder(role=role.key, role_name=role.name, slack_usergroup=role.slack_usergroup,
-                                  vacant=True))
+                out.append(Holder(role=role.key, role_name=role.name, slack_usergroup=group, vacant=True))
             for h in members:
                 if (role.key, h) not in seen:
                     seen.add((role.key, h))
-                    out.append(self._holder(self.people[h], role))
+                    out.append(self._holder(self.people[h], role, group))
         return tuple(out)
 
-    def _holder(self, person: Person, role: Role | None) -> Holder:
+    def _holder(self, person: Person, role: Role | None, group: str | None = None) -> Holder:
         return Holder(
             role=role.key if role else None, role_name=role.name if role else None,
             handle=person.handle, name=person.name, slack_id=person.slack_id, email=person.email,
-            slack_usergroup=role.slack_usergroup if role else None,
+            slack_usergroup=group,
         )
 
     # -- reverse lookup --------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.answers import Answer, Holder
-from bot.ownership import Ownership
 from bot.raci_file.model import Person
 from bot.service import OwnershipService
 from bot.slack.blocks.kit import escape
@@ -60,18 +59,12 @@ class Directory:
         """The answer with every holder's Slack ID filled in where an email finds one."""
         if answer.status != "match":
             return answer
-        ownership = self.service.current
-        fix = {letter: tuple(self.resolve_holder(h, client, ownership=ownership, team=answer.team)
-                             for h in answer.holders(letter)) for letter in "RACI"}
+        fix = {letter: tuple(self.resolve_holder(h, client) for h in answer.holders(letter)) for letter in "RACI"}
         return dataclasses.replace(answer, responsible=fix["R"], accountable=fix["A"],
                                    consulted=fix["C"], informed=fix["I"])
 
-    def resolve_holder(self, holder: Holder, client: WebClient, *, ownership: Ownership,
-                       team: str | None = None) -> Holder:
-        """One holder, with its Slack ID looked up by email if needed; a team's own people lose the org group."""
-        staffed = ownership.teams[team].members if team in ownership.teams else {}
-        if holder.slack_usergroup and holder.role in staffed:
-            holder = dataclasses.replace(holder, slack_usergroup=None)  # the org-wide group is not this team's
+    def resolve_holder(self, holder: Holder, client: WebClient) -> Holder:
+        """One holder, with its Slack ID looked up by email if needed."""
         if holder.slack_usergroup or holder.vacant or holder.slack_id or not holder.email or not holder.handle:
             return holder
         slack_id = self.slack_id_by_email(holder.handle, holder.email, client)

@@ -133,8 +133,7 @@ class Replies:
 
     def _role_view(self, ownership: Ownership, role: Role, client: WebClient) -> RoleView:
         def holders(handles: list[str]) -> tuple[Holder, ...]:
-            return tuple(self.directory.resolve_holder(_holder(ownership.people[h], role), client,
-                                                       ownership=ownership) for h in handles)
+            return tuple(self.directory.resolve_holder(_holder(ownership.people[h], role), client) for h in handles)
 
         teams = tuple((t.name, holders(t.members[role.key])) for t in ownership.doc.teams if role.key in t.members)
         return RoleView(key=role.key, name=role.name, description=role.description,
