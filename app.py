@@ -8,22 +8,42 @@ Configuration comes from the environment (docs/slack-setup.md); a missing value 
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
+from dataclasses import dataclass
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackClientError
 
+from bot import logs, metrics
 from bot.errors import InvalidRaciFile, RaciError
+from bot.health import Readiness
 from bot.matrix import ensure_loaded, import_file
 from bot.service import OwnershipService
 from bot.settings import Settings
-from bot.slack.app import create_app
-from bot.slack.server import gunicorn_options, serve, wsgi_app
+from bot.slack.app import create_app, web_client
+from bot.slack.digest_sender import slack_digests
+from bot.slack.notifier import SlackNotifier
+from bot.slack.server import gunicorn_options, probes_app, serve, wsgi_app
 from bot.slack.socket_mode import run_socket_mode
 from bot.store.db import Store
+from bot.ticker import Ticker
 
 log = logging.getLogger("raci-bot")
+SHUTDOWN_SECONDS = 10.0
+
+
+class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+        pass  # probes every few seconds would drown the log
 
 
 def load_matrix(store: Store, settings: Settings) -> None:
@@ -35,19 +55,88 @@ def load_matrix(store: Store, settings: Settings) -> None:
         log.info("the store was empty; loaded %s", settings.raci_file)
 
 
-def build() -> tuple[Settings, Store, App]:
+@dataclass
+class Bot:
+    settings: Settings
+    store: Store
+    service: OwnershipService
+    app: App
+    ticker: Ticker
+
+
+def build() -> Bot:
     """Everything the app needs, checked before it starts serving."""
     settings = Settings.from_env().validate_for_app()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(level=settings.log_level, fmt=settings.log_format, secrets=settings.secrets())
     store = Store.open(settings.database_url)
     load_matrix(store, settings)
-    service = OwnershipService(store)
-    return settings, store, create_app(settings, service, store)
+    service = OwnershipService(store, reload_seconds=settings.reload_seconds)
+    metrics.register_store(store)
+    client = web_client(settings)
+    ticker = Ticker(store, SlackNotifier(client), digests=slack_digests(store, client))
+    return Bot(settings, store, service, create_app(settings, service, store, client=client), ticker)
+
+
+class TickerThread:
+    """The in-process ticker, every RACI_TICK_SECONDS (0: a cron job runs `raci tick` instead)."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        self.running: tuple[threading.Thread, threading.Event] | None = None
+
+    def start(self) -> None:
+        if self.bot.settings.tick_seconds > 0:
+            self.running = self.bot.ticker.start(self.bot.settings.tick_seconds)
+
+    def stop(self) -> None:
+        """Let the pass in progress finish its claimed steps (their leases would free them anyway)."""
+        if self.running is not None:
+            thread, stop = self.running
+            stop.set()
+            thread.join(timeout=SHUTDOWN_SECONDS)
+            self.running = None
+
+
+def run_http(bot: Bot) -> int:
+    """gunicorn: SIGTERM stops accepting, finishes in-flight requests (up to 10 s), then the ticker, exit 0."""
+    ticker = TickerThread(bot)
+
+    def after_fork(_server: object, _worker: object) -> None:
+        bot.store.engine.dispose(close=False)  # the worker opens its own database connections
+        ticker.start()  # threads do not survive fork: the worker runs its own
+
+    def worker_exit(_server: object, _worker: object) -> None:
+        ticker.stop()
+
+    options = gunicorn_options(port=bot.settings.port, log_level=bot.settings.log_level, post_fork=after_fork,
+                               worker_exit=worker_exit)
+    serve(wsgi_app(bot.app, ready=Readiness(bot.store, bot.service)), options)
+    return 0
+
+
+def run_socket(bot: Bot) -> int:
+    """Socket Mode: probes and metrics on METRICS_PORT; SIGTERM closes the connection cleanly, exit 0."""
+    assert bot.settings.slack_app_token is not None
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    probes = make_server("0.0.0.0", bot.settings.metrics_port, probes_app(ready=Readiness(bot.store, bot.service)),
+                         server_class=ThreadingWSGIServer, handler_class=QuietHandler)
+    threading.Thread(target=probes.serve_forever, name="probes", daemon=True).start()
+    ticker = TickerThread(bot)
+    ticker.start()
+    try:
+        run_socket_mode(bot.app, app_token=bot.settings.slack_app_token, stop=stop)
+    finally:
+        ticker.stop()
+        probes.shutdown()
+    log.info("stopped")
+    return 0
 
 
 def main() -> int:
     try:
-        settings, store, app = build()
+        bot = build()
     except InvalidRaciFile as exc:
         for finding in exc.findings:
             print(finding, file=sys.stderr)
@@ -56,17 +145,7 @@ def main() -> int:
     except (RaciError, BoltError, SlackClientError, OSError) as exc:
         print(f"raci-bot: error: {exc}", file=sys.stderr)
         return 1
-    if settings.socket_mode:
-        assert settings.slack_app_token is not None
-        run_socket_mode(app, app_token=settings.slack_app_token)
-        return 0
-
-    def after_fork(_server: object, _worker: object) -> None:
-        store.engine.dispose(close=False)  # the worker opens its own database connections
-
-    options = gunicorn_options(port=settings.port, log_level=settings.log_level, post_fork=after_fork)
-    serve(wsgi_app(app), options)
-    return 0
+    return run_socket(bot) if bot.settings.socket_mode else run_http(bot)
 
 
 if __name__ == "__main__":

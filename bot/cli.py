@@ -13,7 +13,10 @@ from typing import TextIO
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import cli_output as render
+from bot.digest.model import OrgSummary
+from bot.digest.service import person_impact, preview, require_schedule
 from bot.errors import InvalidRaciFile, RaciError
+from bot.escalations.service import list_escalations
 from bot.matrix import (
     check_store,
     ensure_loaded,
@@ -26,6 +29,7 @@ from bot.matrix import (
 from bot.raci_file.model import RaciDocument
 from bot.settings import Settings, database_url_from_env
 from bot.store.db import Store
+from bot.ticker import Ticker, utcnow
 
 EXAMPLES = """examples:
   raci import data/raci.yaml          make the store equal to a file (YAML or CSV)
@@ -34,6 +38,8 @@ EXAMPLES = """examples:
   raci who omar                        everything omar is R, A, C or I for
   raci check                           the format's rules over the store
   raci export --format csv > matrix.csv
+  raci digest preview omar             this week's digest of omar (no HANDLE: the summary)
+  raci impact omar                     what loses its last owner if omar leaves
 
 DATABASE_URL (or --db) selects the store; the embedded default is sqlite:///raci.db."""
 
@@ -70,6 +76,37 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("who", parents=[common], help="everything a person is R, A, C or I for",
                        description="The reverse lookup, through roles (org-wide and in teams) and directly.")
+    p.add_argument("person", metavar="HANDLE", help="a handle, @handle or Slack ID")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("tick", parents=[common], help="advance due escalations and send what is due, once",
+                       description="One pass of the ticker the app runs every RACI_TICK_SECONDS, for a cron "
+                       "job. Safe to run beside the app and other ticks. Needs SLACK_BOT_TOKEN (and "
+                       "SLACK_API_URL for a non-default Slack host).")
+
+    p = sub.add_parser("escalations", parents=[common], help="list escalations",
+                       description="Escalations, newest first: activity, level, status, who acknowledged "
+                       "and how long it took.")
+    p.add_argument("--open", action="store_true", help="only those not resolved yet")
+    p.add_argument("--json", action="store_true", help="one JSON object per escalation")
+
+    p = sub.add_parser("digest", parents=[common], help="the weekly ownership digest: preview or send it",
+                       description="The digest settings.digest.schedule sends each period: every person's DM "
+                       "and the summary for settings.digest.channel.")
+    digest = p.add_subparsers(dest="digest_command", metavar="ACTION", required=True)
+    d = digest.add_parser("preview", parents=[common], help="print a person's digest, or the summary",
+                          description="What this period's digest says now, in the terminal; nothing is sent.")
+    d.add_argument("person", nargs="?", metavar="HANDLE", help="a handle, @handle or Slack ID (default: the summary)")
+    d.add_argument("--check-slack", action="store_true",
+                   help="ask Slack (users.info) who is gone; needs SLACK_BOT_TOKEN")
+    digest.add_parser("send", parents=[common], help="send this period's digest now if it has not gone yet",
+                      description="Prepare this period's digest if nobody has, and send whatever of it has not "
+                      "gone yet, waiting out Slack's rate limits. Safe beside the app and other sends. Needs "
+                      "SLACK_BOT_TOKEN (and SLACK_API_URL for a non-default Slack host).")
+
+    p = sub.add_parser("impact", parents=[common], help="what if this person leaves",
+                       description="The activities that would lose their last Responsible or Accountable holder, "
+                       "and the roles to refill.")
     p.add_argument("person", metavar="HANDLE", help="a handle, @handle or Slack ID")
     p.add_argument("--json", action="store_true")
 
@@ -156,11 +193,65 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         else:
             out.write(render.who_text(person, involvements, ownership))
         return 0
+    if command == "tick":
+        return _tick(args, out)
+    if command == "escalations":
+        _, store = _open(args)
+        listed = list_escalations(store, open_only=args.open)
+        if args.json:
+            out.writelines(json.dumps(render.escalation_json(e)) + "\n" for e in listed)
+        else:
+            out.write(render.escalations_text(listed))
+        return 0
+    if command == "digest":
+        return _digest(args, out)
+    if command == "impact":
+        found = person_impact(_loaded(args), args.person)
+        out.write(json.dumps(render.impact_json(found)) + "\n" if args.json else render.impact_text(found))
+        return 0
     if command == "history":
         _, store = _open(args)
         out.write(render.history_text(history(store, subject=args.subject, limit=args.limit)))
         return 0
     raise AssertionError(command)
+
+
+def _tick(args: argparse.Namespace, out: TextIO) -> int:
+    settings, store = _open(args)
+    from bot.slack.app import web_client  # the Slack edge, only for the commands that send
+    from bot.slack.digest_sender import slack_digests
+    from bot.slack.notifier import SlackNotifier
+
+    client = web_client(settings.require_bot_token())
+    report = Ticker(store, SlackNotifier(client), digests=slack_digests(store, client)).run_once()
+    out.write(f"advanced {report.advanced} escalations, sent {report.sent} messages, {report.failed} failed\n")
+    if report.digest is not None and report.digest.start.status != "unscheduled":
+        out.write(f"{report.digest}\n")
+    return 0
+
+
+def _digest(args: argparse.Namespace, out: TextIO) -> int:
+    if args.digest_command == "preview":
+        settings, store = _open(args)
+        ensure_loaded(store, settings.raci_file)
+        directory = None
+        if args.check_slack:
+            from bot.slack.app import web_client
+            from bot.slack.digest_sender import SlackUserDirectory
+
+            directory = SlackUserDirectory(web_client(settings.require_bot_token()))
+        shown = preview(store, now=utcnow(), handle=args.person, directory=directory)
+        out.write(render.summary_text(shown) if isinstance(shown, OrgSummary) else render.person_digest_text(shown))
+        return 0
+    settings, store = _open(args)
+    require_schedule(store)
+    from bot.slack.app import web_client
+    from bot.slack.digest_sender import slack_digests
+
+    step = slack_digests(store, web_client(settings.require_bot_token()), budget=None)
+    report = step.run(utcnow, send_late=True)
+    out.write(f"{report}\n")
+    return 1 if report.sent.failed else 0
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:

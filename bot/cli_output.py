@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from bot.answers import Answer, Holder, Involvement
+from bot.digest.model import EscalationStats, Impact, OrgSummary, PersonDigest
+from bot.escalations.policy import format_duration
+from bot.escalations.views import EscalationView
 from bot.matrix import ImportReport
 from bot.ownership import Ownership
 from bot.raci_file.findings import Finding
@@ -109,3 +113,113 @@ def history_text(events: Sequence[AuditEvent]) -> str:
         source = f" from {e.source}" if e.source else ""
         lines.append(f"{e.at:%Y-%m-%d %H:%M:%S} {e.actor}{source}: {sign} {e.subject_type} {e.subject}")
     return "\n".join(lines) + "\n"
+
+
+def escalation_json(e: EscalationView) -> dict[str, Any]:
+    took = e.time_to_ack.total_seconds() if e.time_to_ack else None
+    return {"id": e.id, "activity": e.activity, "team": e.team, "status": e.status, "level": e.level,
+            "round": e.round, "problem": e.problem, "requester": e.requester,
+            "acknowledged_by": e.acknowledged_by, "seconds_to_acknowledge": took,
+            "created_at": e.created_at.isoformat(), "closed_by": e.closed_by,
+            "next_due_at": e.next_due_at.isoformat() if e.next_due_at else None}
+
+
+def escalations_text(escalations: Sequence[EscalationView]) -> str:
+    if not escalations:
+        return "No escalations.\n"
+    lines = []
+    for e in escalations:
+        ack = (f", acknowledged by {e.acknowledged_by} after {format_duration(e.time_to_ack)}"
+               if e.time_to_ack else "")
+        team = f" [team {e.team}]" if e.team else ""
+        lines.append(f"#{e.id} {e.created_at:%Y-%m-%d %H:%M} {e.activity}{team}: {e.status}, level {e.level}{ack}"
+                     f" — {e.problem[:80]}")
+    return "\n".join(lines) + "\n"
+
+
+# -- digests and impact ----------------------------------------------------------------------------
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%a %Y-%m-%d %H:%M %Z}".strip()
+
+
+def _stats_line(stats: EscalationStats) -> str:
+    median = f", median time to acknowledge {format_duration(stats.median_time_to_ack)}" \
+        if stats.median_time_to_ack else ""
+    return (f"{stats.raised} raised, {stats.acknowledged} acknowledged ({stats.acknowledged_in_time} within the "
+            f"timeout), {stats.unanswered} unanswered, {stats.still_open} still open{median}")
+
+
+def person_digest_text(d: PersonDigest) -> str:
+    """`raci digest preview HANDLE`: the DM as plain text."""
+    lines = [f"Digest for {d.name} (@{d.handle}), period {_when(d.period)}, changes since {_when(d.since)}"]
+    if not d.has_news:
+        lines.append("  Nothing to say: no message would be sent.")
+    for label, held in (("Accountable for", d.accountable), ("Responsible for", d.responsible),
+                        ("Consulted on", d.consulted), ("Informed of", d.informed)):
+        if held:
+            lines.append(f"  {label} ({len(held)}):")
+            lines += [f"    {h.activity} ({', '.join(h.via)}{', team ' + h.team if h.team else ''})" for h in held]
+    if d.escalations.raised:
+        lines.append(f"  Escalations: {_stats_line(d.escalations)}; about {', '.join(d.escalated_activities)}")
+    if d.changes:
+        lines.append("  Changed since the last digest:")
+        lines += [f"    {c.describe()} ({c.actor}, {c.at:%Y-%m-%d})" for c in d.changes]
+    return "\n".join(lines) + "\n"
+
+
+def summary_text(s: OrgSummary) -> str:
+    """`raci digest preview`: the organisation summary as plain text (every finding, no truncation)."""
+    lines = [f"Ownership health, period {_when(s.period)} (since {_when(s.since)}): {s.people} people, "
+             f"{s.activities} activities"]
+    if not s.slack_checked:
+        lines.append("  (Slack accounts not checked: add --check-slack)")
+    sections: list[tuple[str, list[str]]] = [
+        ("Ownership gaps", [f"{g.activity}: {g.problem.replace('_', ' ')}"
+                            + (f" ({', '.join(g.holders)})" if g.holders else "") for g in s.gaps]),
+        ("Vacant roles", [f"{v.role_name} ({'in ' + v.team if v.team else 'org-wide'})"
+                          + (": leaves " + ", ".join(f"{a} ({x})" for a, x in v.ownerless) + " without an owner"
+                             if v.ownerless else "") for v in s.vacancies]),
+        ("No longer in Slack", [f"{g.name} (@{g.handle}, {g.reason}): {', '.join(g.roles) or 'direct only'}; "
+                                f"last owner of {g.last_owner_of}" for g in s.gone]),
+        ("Without a Slack ID or email", [f"{u.name} (@{u.handle})" for u in s.unreachable]),
+        ("Single points of failure", [f"{p.name} (@{p.handle}): only R of {p.only_responsible}, only A of "
+                                      f"{p.only_accountable}" for p in s.single_points]),
+    ]
+    for title, items in sections:
+        if items:
+            lines.append(f"  {title} ({len(items)}):")
+            lines += [f"    {item}" for item in items]
+    lines.append(f"  Escalations: {_stats_line(s.escalations)}")
+    lines += [f"    slow: {r.activity} ({r.unanswered} of {r.raised} unanswered"
+              + (f", median {format_duration(r.median_time_to_ack)}" if r.median_time_to_ack else "") + ")"
+              for r in s.slowest]
+    c = s.changes
+    lines.append(f"  Changes to the matrix: {c.added} added, {c.changed} changed, {c.removed} removed")
+    lines += [f"    {line}" for line in c.lines]
+    return "\n".join(lines) + "\n"
+
+
+def impact_text(i: Impact) -> str:
+    """`raci impact HANDLE`: what if this person leaves."""
+    lines = [f"If {i.name} (@{i.handle}) leaves ({i.involvements} activities involved):"]
+    for label, items in (("lose their last Responsible", i.last_responsible),
+                         ("lose their last Accountable", i.last_accountable)):
+        lines.append(f"  {len(items)} activities {label}" + (":" if items else ""))
+        lines += [f"    {activity}" + (f" (in {team})" if team else "") for activity, team in items]
+    if i.seats:
+        lines.append("  Roles to refill:")
+        lines += [f"    {s.role_name}" + (f" in {s.team}" if s.team else " (org-wide)")
+                  + (": they are its only member" if s.sole else "") for s in i.seats]
+    if i.direct:
+        lines.append("  Assigned to them by name: " + ", ".join(f"{a} ({x})" for a, x in i.direct))
+    return "\n".join(lines) + "\n"
+
+
+def impact_json(i: Impact) -> dict[str, Any]:
+    return {"handle": i.handle, "name": i.name, "involvements": i.involvements,
+            "last_responsible": [{"activity": a, "team": t} for a, t in i.last_responsible],
+            "last_accountable": [{"activity": a, "team": t} for a, t in i.last_accountable],
+            "roles": [{"role": s.role, "team": s.team, "only_member": s.sole} for s in i.seats],
+            "direct": [{"activity": a, "letter": x} for a, x in i.direct]}

@@ -55,8 +55,13 @@ def default_actor() -> str:
 
 
 def _lock_imports(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
+    """Imports run one at a time, held until this transaction ends."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": IMPORT_LOCK_ID})
+    elif dialect == "sqlite":
+        # A write that changes nothing takes SQLite's write lock now, before we read what is there.
+        session.execute(text("DELETE FROM org_settings WHERE 1 = 0"))
 
 
 def merge_csv(current: RaciDocument, matrix: CsvMatrix) -> RaciDocument:
@@ -137,9 +142,13 @@ def check_store(store: Store) -> list[Finding]:
         return check(read_document(session), source="store")
 
 
+MATRIX_ACTIONS = ("import", "slack_id_learned")  # audit actions that change what the index answers
+
+
 def store_revision(session: Session) -> int:
-    """A number that grows with every change to the matrix (the newest audit entry)."""
-    return session.scalar(select(func.coalesce(func.max(m.AuditEvent.id), 0))) or 0
+    """A number that grows with every change to the matrix (its newest audit entry), not with escalations."""
+    return session.scalar(select(func.coalesce(func.max(m.AuditEvent.id), 0))
+                          .where(m.AuditEvent.action.in_(MATRIX_ACTIONS))) or 0
 
 
 def load_ownership(store: Store) -> Ownership:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from sqlalchemy import update
 
+from bot import metrics
 from bot.answers import Answer
 from bot.changes import Change
 from bot.matrix import load_ownership, store_revision
@@ -61,7 +62,9 @@ class OwnershipService:
         if team is None and channel is not None:
             scoped = ownership.team_by_channel.get(channel)
             team = scoped.key if scoped else None
-        return ownership.answer(query, team=team)
+        answer = ownership.answer(query, team=team)
+        metrics.MATCHES.labels(answer.status).inc()
+        return answer
 
     def team_for_channel(self, channel: str | None) -> str | None:
         if channel is None:

@@ -64,6 +64,13 @@ def _int(env: Mapping[str, str], name: str, default: int, *, low: int, high: int
     return value
 
 
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env.get(name, "").strip().lower() or default
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 def _optional(env: Mapping[str, str], name: str) -> str | None:
     value = env.get(name, "").strip()
     return value or None
@@ -80,6 +87,10 @@ class Settings:
     slack_api_url: str | None
     port: int
     log_level: str
+    log_format: str = "text"  # "json" in containers: one JSON object per line
+    metrics_port: int = 9090  # Socket Mode serves /metrics, /healthz and /readyz here (HTTP mode uses PORT)
+    tick_seconds: float = 30.0  # the in-process ticker's period; 0 turns it off (a cron runs `raci tick`)
+    reload_seconds: float = 30.0  # how often the matrix index checks the store for another process's import
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -97,6 +108,10 @@ class Settings:
             slack_api_url=_optional(env, "SLACK_API_URL"),
             port=_int(env, "PORT", 3000, low=1, high=65535),
             log_level=log_level,
+            log_format=_choice(env, "LOG_FORMAT", "text", ("text", "json")),
+            metrics_port=_int(env, "METRICS_PORT", 9090, low=1, high=65535),
+            tick_seconds=_int(env, "RACI_TICK_SECONDS", 30, low=0, high=86400),
+            reload_seconds=_int(env, "RACI_RELOAD_SECONDS", 30, low=1, high=86400),
         )
 
     @property
@@ -113,6 +128,10 @@ class Settings:
         """For CLI commands that send Slack messages (`raci tick`, `raci digest send`)."""
         _require_token(self.slack_bot_token, "SLACK_BOT_TOKEN", "xoxb-")
         return self
+
+    def secrets(self) -> list[str]:
+        """Values that must never appear in a log line."""
+        return [s for s in (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token) if s]
 
     def validate_for_app(self) -> Settings:
         """Check what the Slack app needs (the CLI needs none of it); ConfigError names the variable."""

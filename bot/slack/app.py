@@ -6,14 +6,17 @@ import logging
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from bot.service import OwnershipService
 from bot.settings import Settings
-from bot.slack import actions, commands, dedup, errors, events, home
+from bot.slack import actions, commands, dedup, errors, escalations, events, home, observability
 from bot.slack.dedup import Deduplicator
 from bot.slack.deps import SlackDeps
+from bot.slack.escalating import EscalationDesk
 from bot.slack.mentions import Directory
+from bot.slack.notifier import SlackNotifier
+from bot.slack.observability import CountingRateLimitHandler, InstrumentedWebClient
 from bot.slack.replies import Replies
 from bot.store.db import Store
 
@@ -22,25 +25,31 @@ WEB_API_TIMEOUT_SECONDS = 10
 
 def web_client(settings: Settings) -> WebClient:
     """The bot's Web API client: retries a dropped connection, and a 429 after its Retry-After."""
-    return WebClient(
+    return InstrumentedWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_base_url,
         timeout=WEB_API_TIMEOUT_SECONDS,
-        retry_handlers=[ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=2)],
+        retry_handlers=[ConnectionErrorRetryHandler(), CountingRateLimitHandler(max_retry_count=2)],
     )
 
 
-def create_app(settings: Settings, service: OwnershipService, store: Store) -> App:
+def create_app(settings: Settings, service: OwnershipService, store: Store, *,
+               client: WebClient | None = None) -> App:
     """A Bolt app with every listener registered; checks the bot token with auth.test."""
+    client = client or web_client(settings)
     app = App(
         name="raci-bot",
-        client=web_client(settings),
+        client=client,
         signing_secret=settings.slack_signing_secret or "",
         process_before_response=False,  # ack first, answer in a background thread
         logger=logging.getLogger("slack_bolt"),
     )
-    deps = SlackDeps(service=service, store=store, replies=Replies(service, Directory(service)),
-                     dedup=Deduplicator(store))
-    for module in (errors, dedup, commands, events, actions, home):
+    directory = Directory(service)
+    desk = EscalationDesk(service=service, store=store, directory=directory,
+                          notifier=SlackNotifier(client))
+    deps = SlackDeps(service=service, store=store, replies=Replies(service, directory, desk),
+                     dedup=Deduplicator(store), escalations=desk)
+    observability.register(app)  # first: every later middleware and listener logs with the request's ids
+    for module in (errors, dedup, commands, events, actions, escalations, home):
         module.register(app, deps)
     return app

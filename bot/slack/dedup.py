@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltResponse
 
+from bot.slack.observability import mark_duplicate
 from bot.store.db import Store
 from bot.store.slack_events import prune_events, remember_event
 
@@ -84,4 +85,5 @@ def register(app: App, deps: SlackDeps) -> None:
         if event_id is None or deps.dedup.first_time(event_id):
             return next()
         log.info("event %s was already handled; acknowledging the duplicate", event_id)
+        mark_duplicate()
         return BoltResponse(status=200, body="")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.service import OwnershipService
 from bot.slack.dedup import Deduplicator
+from bot.slack.escalating import EscalationDesk
 from bot.slack.replies import Replies
 from bot.store.db import Store
 
@@ -16,3 +17,4 @@ class SlackDeps:
     store: Store
     replies: Replies
     dedup: Deduplicator
+    escalations: EscalationDesk

@@ -11,8 +11,10 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.logs import bind
 from bot.slack.blocks.kit import Message
 from bot.slack.blocks.notes import failure_message, note_message
+from bot.slack.observability import mark_failed
 
 if TYPE_CHECKING:
     from bot.slack.deps import SlackDeps
@@ -42,6 +44,8 @@ def message_for(error: Exception, error_id: str) -> Message:
 def handle_error(error: Exception, body: dict[str, Any], client: WebClient, respond: Respond | None) -> BoltResponse:
     """Log once with an id, tell the user once, and never let the failure escape the worker."""
     error_id = new_error_id()
+    bind(error_id=error_id)
+    mark_failed(body)
     kind = body.get("event", {}).get("type") or body.get("type") or body.get("command") or "request"
     if isinstance(error, SlackApiError):
         log.warning("error %s: Slack API error %s while handling %s", error_id, error.response.get("error"), kind,

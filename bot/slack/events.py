@@ -24,10 +24,10 @@ def register(app: App, deps: SlackDeps) -> None:
 
     @app.event("app_mention")
     def on_mention(event: dict[str, Any], client: WebClient) -> None:
-        asker = Asker(user=event.get("user", ""), channel=event["channel"], shareable=False)
+        thread_ts = event.get("thread_ts") or event["ts"]
+        asker = Asker(user=event.get("user", ""), channel=event["channel"], shareable=False, thread_ts=thread_ts)
         message = deps.replies.to_text(strip_bot_mention(event.get("text", "")), asker=asker, client=client)
-        client.chat_postMessage(channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"],
-                                **message.kwargs())
+        client.chat_postMessage(channel=event["channel"], thread_ts=thread_ts, **message.kwargs())
 
     @app.event("message")
     def on_message(event: dict[str, Any], client: WebClient) -> None:

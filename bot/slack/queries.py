@@ -34,7 +34,22 @@ class Ask:
     text: str
 
 
-Query = Help | ListActivities | WhoIs | RoleHolders | Ask
+@dataclass(frozen=True)
+class Escalate:
+    text: str  # "QUERY: what is wrong"
+
+
+@dataclass(frozen=True)
+class ListEscalations:
+    pass
+
+
+@dataclass(frozen=True)
+class DigestPreference:
+    enabled: bool | None  # None: say whether it is on
+
+
+Query = Help | ListActivities | WhoIs | RoleHolders | Ask | Escalate | ListEscalations | DigestPreference
 
 
 def strip_bot_mention(text: str) -> str:
@@ -60,6 +75,12 @@ def parse_query(text: str) -> Query:
         return WhoIs("" if rest.casefold() in {"", "am i"} else rest)
     if verb == "role" and rest:
         return RoleHolders(rest)
+    if verb == "escalate":
+        return Escalate(rest)
+    if verb == "escalations" and not rest:
+        return ListEscalations()
+    if verb == "digest" and rest.casefold() in {"", "on", "off"}:
+        return DigestPreference(None if not rest else rest.casefold() == "on")
     return Ask(text.strip())
 
 

@@ -6,25 +6,32 @@ Shared by the slash command, mentions, direct messages and buttons, so every sur
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 
 from bot.answers import Holder
+from bot.digest.preferences import digest_enabled, set_digest_enabled
 from bot.errors import RaciError
 from bot.ownership import Ownership
 from bot.raci_file.model import Activity, Person, Role, person_ref
 from bot.service import OwnershipService
 from bot.slack.blocks.answer import answer_message
+from bot.slack.blocks.digest import preference_reply
 from bot.slack.blocks.help import help_message
 from bot.slack.blocks.kit import Message
 from bot.slack.blocks.listing import ActivityRow, list_message
 from bot.slack.blocks.notes import note_message
 from bot.slack.blocks.people import Profile, RoleView, home_view, not_in_matrix_view, role_message, who_message
+from bot.slack.escalating import EscalationDesk, Origin
 from bot.slack.mentions import Directory
 from bot.slack.queries import (
     Ask,
+    DigestPreference,
+    Escalate,
     Help,
     ListActivities,
+    ListEscalations,
     Query,
     RoleHolders,
     WhoIs,
@@ -41,14 +48,17 @@ class Asker:
     user: str
     channel: str | None = None
     shareable: bool = True
+    thread_ts: str | None = None  # the thread of a mention, where an escalation's status goes
 
 
 class Replies:
     """Builds the message for each kind of question; user mistakes become a note, never an error."""
 
-    def __init__(self, service: OwnershipService, directory: Directory) -> None:
+    def __init__(self, service: OwnershipService, directory: Directory,
+                 escalations: EscalationDesk | None = None) -> None:
         self.service = service
         self.directory = directory
+        self.escalations = escalations
 
     def to_text(self, text: str, *, asker: Asker, client: WebClient) -> Message:
         """Answer whatever was typed after `/raci` or after mentioning the bot."""
@@ -68,6 +78,18 @@ class Replies:
             return self.who(query.person, client=client)
         if isinstance(query, RoleHolders):
             return self.role(query.role, client=client)
+        if isinstance(query, Escalate | ListEscalations) and self.escalations is not None:
+            if isinstance(query, ListEscalations):
+                return self.escalations.open_for(asker.user, client=client)
+            channel = asker.channel if asker.channel and asker.channel[0] in "CG" else None
+            origin = Origin(user=asker.user, channel=channel, thread_ts=asker.thread_ts)
+            return self.escalations.from_text(query.text, origin=origin, client=client)
+        if isinstance(query, DigestPreference):
+            return self.digest_preference(query.enabled, user=asker.user)
+        if isinstance(query, Escalate):
+            return self.answer(query.text, asker=asker, client=client)
+        if isinstance(query, ListEscalations):
+            return note_message("Escalations are not available here.")
         assert isinstance(query, Ask)
         return self.answer(query.text, asker=asker, client=client)
 
@@ -86,6 +108,14 @@ class Replies:
         except RaciError as exc:
             return note_message(str(exc))
         return answer_message(self.directory.resolve(answer, client), shareable=shareable, shared_by=shared_by)
+
+    def digest_preference(self, enabled: bool | None, *, user: str) -> Message:
+        """`/raci digest off|on` (survives imports: kept by Slack user), or the current state."""
+        store = self.service.store
+        if enabled is None:
+            return preference_reply(enabled=digest_enabled(store, slack_user_id=user), changed=False)
+        changed = set_digest_enabled(store, slack_user_id=user, enabled=enabled, now=datetime.now(UTC))
+        return preference_reply(enabled=enabled, changed=changed)
 
     def activities(self, filter: str = "", page: int = 0) -> Message:
         """One page of `/raci list [filter]`."""

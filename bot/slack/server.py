@@ -1,17 +1,26 @@
-"""HTTP mode: Bolt behind gunicorn (gthread), with a tiny WSGI router for /healthz and 404s."""
+"""HTTP mode: Bolt behind gunicorn (gthread), with a tiny WSGI router for probes, metrics and 404s."""
 
 from __future__ import annotations
 
 import json
+import logging
+import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot import metrics
+from bot.slack.observability import RequestTimer
+
 SLACK_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+READY_PATH = "/readyz"
+METRICS_PATH = "/metrics"
+PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 
 Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -21,19 +30,60 @@ def _plain(start_response: Callable[..., Any], status: str, body: bytes, content
     return [body]
 
 
-def wsgi_app(bolt: App, *, health: Callable[[], dict[str, Any]] = lambda: {"ok": True}) -> Wsgi:
-    """Slack's requests to Bolt, GET /healthz to a liveness answer, anything else 404."""
-    slack = SlackRequestHandler(bolt, path=SLACK_PATH)
+def _ready(start_response: Callable[..., Any], ready: Callable[[], tuple[bool, dict[str, Any]]]) -> list[bytes]:
+    ok, detail = ready()
+    return _plain(start_response, "200 OK" if ok else "503 Service Unavailable", json.dumps(detail).encode(),
+                  "application/json")
+
+
+def probes_app(*, ready: Callable[[], tuple[bool, dict[str, Any]]] = lambda: (True, {"ok": True})) -> Wsgi:
+    """GET /healthz (alive), /readyz (ready to serve), /metrics (Prometheus); anything else 404."""
 
     def route(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
-        if path == SLACK_PATH:
-            return slack(environ, start_response)
-        if path == HEALTH_PATH and method in ("GET", "HEAD"):
-            return _plain(start_response, "200 OK", json.dumps(health()).encode(), "application/json")
+        if method not in ("GET", "HEAD"):
+            return _plain(start_response, "404 Not Found", b"Not Found", "text/plain; charset=utf-8")
+        if path == HEALTH_PATH:
+            return _plain(start_response, "200 OK", b'{"ok": true}', "application/json")
+        if path == READY_PATH:
+            return _ready(start_response, ready)
+        if path == METRICS_PATH:
+            return _plain(start_response, "200 OK", metrics.exposition(), PROMETHEUS_TEXT)
         return _plain(start_response, "404 Not Found", b"Not Found", "text/plain; charset=utf-8")
 
     return route
+
+
+def wsgi_app(bolt: App, *, ready: Callable[[], tuple[bool, dict[str, Any]]] = lambda: (True, {"ok": True})) -> Wsgi:
+    """Slack's requests to Bolt (timed and counted), and the probes and metrics of `probes_app`."""
+    slack = SlackRequestHandler(bolt, path=SLACK_PATH)
+    probes = probes_app(ready=ready)
+
+    def route(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "") != SLACK_PATH:
+            return probes(environ, start_response)
+        with RequestTimer() as timer:
+            status: list[int] = []
+
+            def record(line: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+                status.append(int(line.split(" ", 1)[0]))
+                return start_response(line, headers, exc_info) if exc_info else start_response(line, headers)
+
+            body = slack(environ, record)
+            timer.finish(status[0] if status else 500)
+            return body
+
+    return route
+
+
+class RootLogger(glogging.Logger):
+    """gunicorn's own messages through the root handler (JSON or text, redacted) like everything else."""
+
+    def setup(self, cfg: Any) -> None:
+        for logger in (self.error_log, self.access_log):
+            logger.handlers = []
+            logger.propagate = True
+        self.error_log.setLevel(self.LOG_LEVELS.get(cfg.loglevel.lower(), logging.INFO))
 
 
 class GunicornServer(BaseApplication):
@@ -54,7 +104,8 @@ class GunicornServer(BaseApplication):
 
 
 def gunicorn_options(*, port: int, workers: int = 1, threads: int = 8, log_level: str = "info",
-                     post_fork: Callable[..., None] | None = None) -> dict[str, Any]:
+                     post_fork: Callable[..., None] | None = None,
+                     worker_exit: Callable[..., None] | None = None) -> dict[str, Any]:
     """One worker by default (one in-memory index per process), several threads, built before the fork."""
     options: dict[str, Any] = {
         "bind": f"0.0.0.0:{port}",
@@ -62,17 +113,20 @@ def gunicorn_options(*, port: int, workers: int = 1, threads: int = 8, log_level
         "worker_class": "gthread",
         "threads": threads,
         "timeout": 30,
-        "graceful_timeout": 10,
+        "graceful_timeout": 10,  # on SIGTERM: stop accepting, finish in-flight requests for up to 10 s
         "keepalive": 5,
         "preload_app": True,
         "accesslog": None,
-        "errorlog": "-",
+        "logger_class": RootLogger,
         "loglevel": log_level.lower(),
+        "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,  # works with a read-only root
         "proc_name": "raci-bot",
         "control_socket_disable": True,  # gunicorn >= 24 would open a control socket in $HOME
     }
     if post_fork is not None:
         options["post_fork"] = post_fork
+    if worker_exit is not None:
+        options["worker_exit"] = worker_exit
     return options
 
 

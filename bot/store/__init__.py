@@ -1,0 +1,7 @@
+"""The store: SQLAlchemy models, repositories and migrations runner.
+
+Every model module is imported here so that `Base.metadata` (Alembic's target) is complete
+whichever module a caller imports first.
+"""
+
+from bot.store import digest_models, escalation_models, models  # noqa: F401

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,13 +72,31 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
+_MIGRATING = threading.Lock()  # Alembic's context is process-global: one migration per process at a time
+
+
+@contextlib.contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    """Processes sharing one SQLite file migrate one at a time (a lock file beside it)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the database to the newest schema, one process at a time."""
+    """Bring the database to the newest schema, one process (and one thread) at a time."""
     head = schema_head()
     with engine.connect() as conn:
         if current_revision(conn) == head:
             return
-    with engine.connect() as conn:
+    with _MIGRATING, _sqlite_file_lock(engine), engine.connect() as conn:
         postgres = engine.dialect.name == "postgresql"
         if postgres:
             conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": MIGRATION_LOCK_ID})
@@ -84,7 +104,7 @@ def migrate(engine: Engine) -> None:
         try:
             cfg = alembic_config(engine.url.render_as_string(hide_password=False))
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, "head")  # a no-op when another process got there while we waited
             conn.commit()
         finally:
             if postgres:

@@ -176,7 +176,11 @@ class AuditEvent(Base):
     change: Mapped[str] = mapped_column(String(20))  # added, changed, removed
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
-    __table_args__ = (Index("ix_audit_log_subject", "subject_type", "subject"),)
+    __table_args__ = (
+        Index("ix_audit_log_subject", "subject_type", "subject"),
+        # the matrix revision is max(id) over matrix actions: answered from this index alone
+        Index("ix_audit_log_action_id", "action", "id"),
+    )
 
 
 class SlackEvent(Base):

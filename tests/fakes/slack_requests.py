@@ -127,3 +127,16 @@ def block_actions(action_id: str, value: str, *, response_url: str, user: str = 
         "actions": [{"type": "button", "action_id": action_id, "block_id": "b1", "value": value,
                      "text": {"type": "plain_text", "text": "x"}, "action_ts": f"{time.time():.6f}"}],
     }
+
+
+def view_submission(callback_id: str, *, private_metadata: str, values: dict[str, dict[str, Any]],
+                    user: str = "U0ASKER01", team: str = "T0TEST001") -> dict[str, Any]:
+    """A modal submitted: `values` is {block_id: {action_id: {"type": ..., "value": ...}}} as Slack sends it."""
+    return {
+        "type": "view_submission", "team": {"id": team, "domain": "test"},
+        "user": {"id": user, "username": "asker", "team_id": team}, "api_app_id": "A0RACIAPP",
+        "token": "legacy-verification-token", "trigger_id": unique("13345224609.2."),
+        "view": {"id": unique("V"), "type": "modal", "callback_id": callback_id, "team_id": team,
+                 "private_metadata": private_metadata, "state": {"values": values}, "hash": "1.2"},
+        "response_urls": [],
+    }

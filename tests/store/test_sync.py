@@ -141,3 +141,36 @@ def test_check_store_reports_gaps_and_warnings(store: Store, tmp_path: Path) -> 
     text = ORG.read_text().replace("R: [mle], A: [mlops]", "R: [mle], A: [mlops, de]")
     import_file(store, _write(tmp_path, "gap.yaml", text), actor="tester")
     assert any(f.kind == "gap" and "Docker packaging" in f.subject for f in check_store(store))
+
+
+def test_replicas_starting_together_migrate_and_import_once(db_url: str) -> None:
+    """Two processes' worth of startup at the same moment: one does the work, the other waits, then serves."""
+    import threading
+
+    from bot.matrix import ensure_loaded
+
+    barrier = threading.Barrier(3)
+    reports: list[object] = []
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            barrier.wait()
+            replica = Store.open(db_url)  # migrates under an advisory lock on PostgreSQL
+            reports.append(ensure_loaded(replica, ORG, actor="replica"))
+            replica.close()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sum(1 for r in reports if r is not None) == 1  # loaded once; the others found it loaded
+    check = Store.open(db_url)
+    try:
+        assert len(load_ownership(check).doc.activities) == 4
+    finally:
+        check.close()

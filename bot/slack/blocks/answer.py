@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.answers import Answer
+from bot.slack.blocks.escalation_forms import escalate_button
 from bot.slack.blocks.kit import (
     Block,
     Message,
@@ -42,9 +43,12 @@ def build_answer_blocks(answer: Answer, *, shareable: bool = True, shared_by: st
         notes.append(f"Shared by <@{shared_by}>")
     if notes:
         blocks.append(context(*notes))
-    if shareable and answer.activity:
-        blocks.append(actions(button("Share in channel", action_id=SHARE_ACTION,
-                                     value=activity_value(answer.activity, answer.team))))
+    if answer.activity:
+        buttons = [escalate_button(answer.activity, answer.team)]
+        if shareable:
+            buttons.insert(0, button("Share in channel", action_id=SHARE_ACTION,
+                                     value=activity_value(answer.activity, answer.team)))
+        blocks.append(actions(*buttons))
     return blocks
 
 

@@ -45,10 +45,18 @@ def test_team_scoped_answer_names_the_team_and_its_button_keeps_it() -> None:
     assert json.loads(blocks[-1]["elements"][0]["value"])["t"] == "search"
 
 
-def test_shared_answer_has_no_button_and_says_who_shared() -> None:
+def test_shared_answer_has_no_share_button_and_says_who_shared() -> None:
     blocks = build_answer_blocks(match(), shareable=False, shared_by="U0SHARER1")
-    assert all(b["type"] != "actions" for b in blocks)
+    buttons = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert buttons == ["raci_escalate"]  # every answer can be escalated; a shared one is not shared again
     assert "Shared by <@U0SHARER1>" in texts(blocks)
+
+
+def test_every_answer_has_an_escalate_button_keeping_the_team() -> None:
+    blocks = build_answer_blocks(match(team="search", team_name="Search product team"))
+    (row,) = [b for b in blocks if b["type"] == "actions"]
+    assert [e["text"]["text"] for e in row["elements"]] == ["Share in channel", "Escalate"]
+    assert json.loads(row["elements"][1]["value"]) == {"a": "Feature store mgmt", "t": "search"}
 
 
 def test_nobody_holding_a_letter_says_so() -> None:

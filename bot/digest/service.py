@@ -1,0 +1,96 @@
+"""The digest as the ticker and the CLI use it: start the period's run when due, then deliver; previews."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.digest.impact import impact
+from bot.digest.model import Impact, OrgSummary, PersonDigest
+from bot.digest.pacing import Pacer
+from bot.digest.period import DigestNotScheduled, schedule_of
+from bot.digest.runs import LATE_LIMIT, Renderer, RunStart, SlackDirectory, digest_settings, prepare, start_run
+from bot.digest.sender import DigestTransport, SendReport, deliver, pending
+from bot.errors import UnknownPerson
+from bot.matrix import load_ownership
+from bot.store.db import Store
+
+TICK_BUDGET_SECONDS = 45.0  # one `raci tick` sends for at most this long; the rest goes next tick
+
+
+@dataclass(frozen=True)
+class DigestReport:
+    start: RunStart
+    sent: SendReport
+    pending: int  # deliveries of this period still to go
+
+    def __str__(self) -> str:
+        if self.start.status == "unscheduled":
+            return "digest: not scheduled (settings.digest.schedule is unset)"
+        when = self.start.period.isoformat(timespec="minutes") if self.start.period else "?"
+        head = {"started": f"digest {when}: prepared {self.start.deliveries} messages",
+                "exists": f"digest {when}", "too_late": f"digest {when}: skipped, more than a day late"
+                }[self.start.status]
+        s = self.sent
+        return (f"{head}; sent {s.sent}, failed {s.failed}, skipped {s.skipped}, rate limited {s.rate_limited}, "
+                f"{self.pending} still to send")
+
+
+@dataclass
+class Digests:
+    """The digest part of the ticker; every replica may run it, the store decides who does what."""
+
+    store: Store
+    transport: DigestTransport
+    renderer: Renderer
+    directory: SlackDirectory | None = None
+    pacer: Pacer = field(default_factory=Pacer)
+    budget: float | None = TICK_BUDGET_SECONDS
+    late_limit: timedelta | None = LATE_LIMIT
+
+    def run(self, clock: Callable[[], datetime], *, send_late: bool = False,
+            stop: Callable[[], bool] | None = None) -> DigestReport:
+        """Start this period's run if due (and nobody has), then send what is due for at most `budget` seconds."""
+        started = start_run(self.store, now=clock(), renderer=self.renderer, directory=self.directory,
+                            late_limit=None if send_late else self.late_limit)
+        sent = SendReport()
+        left = 0
+        if started.status != "unscheduled":
+            sent = deliver(self.store, self.transport, clock=clock, pacer=self.pacer, budget=self.budget, stop=stop)
+        if started.key is not None:
+            with self.store.session() as session:
+                left = pending(session, started.key)
+        return DigestReport(started, sent, left)
+
+
+def preview(store: Store, *, now: datetime, handle: str | None = None,
+            directory: SlackDirectory | None = None) -> PersonDigest | OrgSummary:
+    """This period's digest of one person (handle, @handle or Slack ID), or the summary, as it would go out now."""
+    with store.session() as session:
+        schedule = schedule_of(digest_settings(session))
+    ownership = load_ownership(store)
+    period = schedule.period(now) if schedule else now
+    person = ownership.person(handle) if handle else None
+    prepared = prepare(store, ownership, schedule=schedule, period=period, now=now,
+                       directory=directory if person is None else None)
+    if person is None:
+        return prepared.summary
+    found = next((d for d in prepared.digests if d.handle == person.handle), None)
+    if found is None:
+        raise UnknownPerson(f"{person.handle} is not active in the matrix, so gets no digest")
+    return found
+
+
+def person_impact(store: Store, handle: str) -> Impact:
+    """`raci impact HANDLE`: what if this person leaves."""
+    ownership = load_ownership(store)
+    return impact(ownership, ownership.person(handle))
+
+
+def require_schedule(store: Store) -> None:
+    """DigestNotScheduled unless settings.digest.schedule is set."""
+    with store.session() as session:
+        if schedule_of(digest_settings(session)) is None:
+            raise DigestNotScheduled("no digest is scheduled: set settings.digest.schedule in the RACI file "
+                                     "(e.g. \"0 9 * * MON\") and import it")

@@ -1,0 +1,190 @@
+"""Raise, acknowledge, resolve and list escalations; every state change is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.answers import Answer, Holder
+from bot.changes import Change, ChangeKind
+from bot.escalations.policy import Policy
+from bot.escalations.views import EscalationView, Owner, aware
+from bot.store.db import Store
+from bot.store.escalation_models import Escalation, Notification
+from bot.store.sync import record_changes
+
+
+class EscalationNotFound(LookupError):
+    """No escalation has this id."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a click did: `changed` False means refused or already done, with the reason in `message`."""
+
+    changed: bool
+    message: str
+    escalation: EscalationView
+
+
+def _owner_json(h: Holder) -> dict[str, object]:
+    return {"handle": h.handle, "name": h.name, "slack_id": h.slack_id, "role": h.role,
+            "role_name": h.role_name, "vacant": h.vacant}
+
+
+def to_view(row: Escalation) -> EscalationView:
+    owners = {letter: tuple(Owner.from_json(o) for o in row.owners.get(letter, [])) for letter in "RACI"}
+    return EscalationView(
+        id=row.id, activity=row.activity, team=row.team, problem=row.problem, link=row.link,
+        requester=row.requester, channel=row.channel, thread_ts=row.thread_ts, status_ts=row.status_ts,
+        status=row.status, step=row.step, ack_timeout=timedelta(seconds=row.ack_timeout_seconds),
+        repeats=row.repeats, owners=owners, notes=tuple(row.notes or ()), next_due_at=aware(row.next_due_at),
+        created_at=aware(row.created_at), acknowledged_at=aware(row.acknowledged_at),
+        acknowledged_by=row.acknowledged_by, closed_at=aware(row.closed_at), closed_by=row.closed_by,
+    )
+
+
+def audit(session: Session, row: Escalation, change: ChangeKind, details: dict[str, object], *, actor: str) -> None:
+    """Every state change of an escalation goes to the audit log."""
+    record_changes(session, [Change("escalation", f"#{row.id} {row.activity}", change, details)],
+                   actor=actor, source=None, action="escalation")
+
+
+def enqueue(session: Session, row: Escalation, *, kind: str, recipient: str, now: datetime,
+            level: int = 0, round_: int = 0, seq: str | None = None) -> None:
+    """Add a message to the outbox unless one with the same idempotency key exists."""
+    key = f"{row.id}:{kind}:{level}:{round_}:{recipient}" + (f":{seq}" if seq else "")
+    exists = session.scalar(select(Notification.id).where(Notification.key == key))
+    if exists is None:
+        session.add(Notification(escalation_id=row.id, key=key, kind=kind, recipient=recipient, level=level,
+                                 round=round_, state="pending", attempts=0, next_attempt_at=now, created_at=now))
+
+
+def enqueue_status(session: Session, row: Escalation, *, now: datetime) -> None:
+    """(Re)render the status message where the escalation was raised, if it was raised in a channel."""
+    if row.channel:
+        # Only the newest state matters: an update not yet picked up is replaced by this one.
+        session.execute(update(Notification).where(
+            Notification.escalation_id == row.id, Notification.kind == "status", Notification.state == "pending",
+            or_(Notification.claimed_until.is_(None), Notification.claimed_until < now),
+        ).values(state="superseded").execution_options(synchronize_session=False))
+        # one row per state change: the sender renders the escalation as it is when it sends
+        enqueue(session, row, kind="status", recipient=row.channel, now=now,
+                seq=f"{row.status}-{row.step}-{len(row.notes or [])}")
+
+
+def raise_escalation(
+    store: Store, *, answer: Answer, problem: str, link: str | None, requester: str, channel: str | None,
+    thread_ts: str | None, policy: Policy, now: datetime,
+) -> EscalationView:
+    """Record a new escalation; its first step is due at once (the caller ticks it straight away)."""
+    owners = {"R": answer.responsible, "A": answer.accountable, "C": answer.consulted, "I": answer.informed}
+    with store.session() as session:
+        row = Escalation(
+            activity=answer.activity or answer.query, team=answer.team, problem=problem.strip(), link=link,
+            requester=requester, channel=channel, thread_ts=thread_ts, status="open", step=-1,
+            ack_timeout_seconds=int(policy.ack_timeout.total_seconds()), repeats=policy.repeats,
+            owners={k: [_owner_json(h) for h in v] for k, v in owners.items()}, notes=[],
+            next_due_at=now, created_at=now,
+        )
+        session.add(row)
+        session.flush()
+        audit(session, row, "added", {"status": "open", "problem": row.problem, "team": row.team},
+              actor=requester)
+        return to_view(row)
+
+
+def _locked(session: Session, escalation_id: int) -> Escalation:
+    query = select(Escalation).where(Escalation.id == escalation_id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = session.scalar(query)
+    if row is None:
+        raise EscalationNotFound(f"escalation #{escalation_id} does not exist")
+    return row
+
+
+def acknowledge(store: Store, escalation_id: int, *, by: str, now: datetime) -> Outcome:
+    """A Responsible or Accountable holder takes it: the clock stops."""
+    with store.session() as session:
+        row = _locked(session, escalation_id)
+        view = to_view(row)
+        if not _is_owner(view, by):
+            return Outcome(False, "Only the Responsible or Accountable people of "
+                           f"{row.activity} can acknowledge this escalation.", view)
+        if row.status not in ("open", "unanswered"):
+            return Outcome(False, f"Escalation #{row.id} is already {row.status}.", view)
+        old = row.status
+        row.status, row.acknowledged_at, row.acknowledged_by, row.next_due_at = "acknowledged", now, by, None
+        session.flush()
+        audit(session, row, "changed", {"status": [old, "acknowledged"], "by": by}, actor=by)
+        enqueue_status(session, row, now=now)
+        enqueue(session, row, kind="requester", recipient=row.requester, now=now, seq="acknowledged")
+        return Outcome(True, f"You acknowledged escalation #{row.id} ({row.activity}).", to_view(row))
+
+
+def cancel(store: Store, escalation_id: int, *, by: str, now: datetime) -> Outcome:
+    """Whoever raised it calls it off: the clock stops and it is closed."""
+    with store.session() as session:
+        row = _locked(session, escalation_id)
+        view = to_view(row)
+        if by != row.requester:
+            return Outcome(False, f"Only <@{row.requester}>, who raised it, can cancel escalation #{row.id}.", view)
+        if row.status == "resolved":
+            return Outcome(False, f"Escalation #{row.id} is already resolved.", view)
+        return _close(session, row, by=by, now=now, note=f"cancelled by <@{by}>")
+
+
+def _is_owner(view: EscalationView, user: str) -> bool:
+    return any(o.slack_id == user for letter in ("R", "A") for o in view.owners.get(letter, ()))
+
+
+def resolve(store: Store, escalation_id: int, *, by: str, now: datetime) -> Outcome:
+    """Close it; the Informed holders get a one-line FYI."""
+    with store.session() as session:
+        row = _locked(session, escalation_id)
+        view = to_view(row)
+        if not view.may_act(by):
+            return Outcome(False, "Only the Responsible or Accountable people of "
+                           f"{row.activity} (or whoever raised it) can resolve it.", view)
+        if row.status == "resolved":
+            return Outcome(False, f"Escalation #{row.id} is already resolved.", view)
+        return _close(session, row, by=by, now=now, note=None)
+
+
+def _close(session: Session, row: Escalation, *, by: str, now: datetime, note: str | None) -> Outcome:
+    old = row.status
+    row.status, row.closed_at, row.closed_by, row.next_due_at = "resolved", now, by, None
+    row.notes = [*(row.notes or []), *([note] if note else [])]
+    if row.acknowledged_at is None and _is_owner(to_view(row), by):
+        row.acknowledged_at, row.acknowledged_by = now, by  # resolving it is the strongest acknowledgement
+    session.flush()
+    audit(session, row, "changed", {"status": [old, "resolved"], "by": by, **({"note": note} if note else {})},
+          actor=by)
+    enqueue_status(session, row, now=now)
+    for owner in to_view(row).pageable("I"):
+        enqueue(session, row, kind="fyi", recipient=owner.slack_id or "", now=now)
+    if by != row.requester:
+        enqueue(session, row, kind="requester", recipient=row.requester, now=now, seq="resolved")
+    verb = "cancelled" if note else "resolved"
+    return Outcome(True, f"Escalation #{row.id} ({row.activity}) is {verb}.", to_view(row))
+
+
+def get(store: Store, escalation_id: int) -> EscalationView:
+    with store.session() as session:
+        row = session.get(Escalation, escalation_id)
+        if row is None:
+            raise EscalationNotFound(f"escalation #{escalation_id} does not exist")
+        return to_view(row)
+
+
+def list_escalations(store: Store, *, open_only: bool = False, limit: int = 200) -> list[EscalationView]:
+    """Newest first; `open_only` keeps those still waiting for someone (open or acknowledged)."""
+    with store.session() as session:
+        query = select(Escalation).order_by(Escalation.id.desc()).limit(limit)
+        if open_only:
+            query = query.where(Escalation.status.in_(("open", "acknowledged")))
+        return [to_view(r) for r in session.scalars(query)]

@@ -1,0 +1,111 @@
+"""Plain values of escalations, and the Notifier protocol the Slack edge implements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from bot.escalations.policy import step_letter, step_level, step_round
+
+STATUSES = ("open", "acknowledged", "resolved", "unanswered")
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Owner:
+    handle: str | None
+    name: str | None
+    slack_id: str | None
+    role: str | None
+    role_name: str | None = None
+    vacant: bool = False
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Owner:
+        return cls(handle=data.get("handle"), name=data.get("name"), slack_id=data.get("slack_id"),
+                   role=data.get("role"), role_name=data.get("role_name"), vacant=bool(data.get("vacant")))
+
+
+@dataclass(frozen=True)
+class EscalationView:
+    id: int
+    activity: str
+    team: str | None
+    problem: str
+    link: str | None
+    requester: str
+    channel: str | None
+    thread_ts: str | None
+    status_ts: str | None
+    status: str
+    step: int
+    ack_timeout: timedelta
+    repeats: int
+    owners: dict[str, tuple[Owner, ...]]
+    notes: tuple[str, ...]
+    next_due_at: datetime | None
+    created_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    closed_at: datetime | None
+    closed_by: str | None
+
+    @property
+    def level(self) -> int:
+        """1 while the Responsible holders are paged, 2 for the Accountable; 0 before the first page."""
+        return step_level(self.step) if self.step >= 0 else 0
+
+    @property
+    def round(self) -> int:
+        return step_round(self.step) if self.step >= 0 else 0
+
+    @property
+    def letter(self) -> str | None:
+        return step_letter(self.step) if self.step >= 0 else None
+
+    def pageable(self, letter: str) -> tuple[Owner, ...]:
+        """The holders of a letter that can be sent a DM."""
+        return tuple(o for o in self.owners.get(letter, ()) if o.slack_id)
+
+    def may_act(self, user: str) -> bool:
+        """Responsible and Accountable holders, and the requester, may acknowledge or resolve."""
+        return user == self.requester or any(o.slack_id == user for letter in ("R", "A")
+                                              for o in self.owners.get(letter, ()))
+
+    @property
+    def time_to_ack(self) -> timedelta | None:
+        return self.acknowledged_at - self.created_at if self.acknowledged_at else None
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to send: its kind says what it is, the escalation says what it says."""
+
+    id: int
+    kind: str  # page (a DM to an owner), status (the message where it was raised), fyi, requester
+    recipient: str
+    level: int
+    round: int
+    escalation: EscalationView
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How sending went: ok, or a transient failure to retry later, or a permanent one to record."""
+
+    ok: bool
+    error: str | None = None
+    retry_after: float | None = None
+    permanent: bool = False
+    ts: str | None = None  # the message's ts (the status message is updated in place later)
+
+
+class Notifier(Protocol):
+    def send(self, message: Outgoing) -> Delivery: ...

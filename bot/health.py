@@ -1,0 +1,37 @@
+"""Readiness: the database answers, its schema is at head, and the matcher index is built."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.service import OwnershipService
+from bot.store.db import Store, current_revision, schema_head
+
+
+class Readiness:
+    """Callable for GET /readyz: (ready, details)."""
+
+    def __init__(self, store: Store, service: OwnershipService) -> None:
+        self.store = store
+        self.service = service
+        self.head = schema_head()  # read once: the migration scripts do not change while running
+
+    def __call__(self) -> tuple[bool, dict[str, Any]]:
+        details: dict[str, Any] = {}
+        try:
+            with self.store.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+                revision = current_revision(conn)
+            details["database"] = "ok"
+            details["schema"] = "ok" if revision == self.head else f"at {revision}, expected {self.head}"
+        except SQLAlchemyError as exc:
+            details["database"] = f"unreachable: {type(exc).__name__}"
+            details["schema"] = "unknown"
+        index = self.service.current
+        details["index"] = "ok"
+        details["activities"] = len(index.activities)
+        ready = details["database"] == "ok" and details["schema"] == "ok"
+        return ready, {"ready": ready, **details}

@@ -1,0 +1,77 @@
+"""The digests' Slack edge: posting a delivery (DMs by user ID, the summary to its channel), users.info checks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.digest.pacing import Pacer
+from bot.digest.sender import OutgoingDigest
+from bot.digest.service import TICK_BUDGET_SECONDS, Digests
+from bot.escalations.views import Delivery
+from bot.slack.blocks.digest import BlockKitRenderer
+from bot.slack.notifier import api_failure
+from bot.store.db import Store
+
+log = logging.getLogger(__name__)
+
+METADATA_EVENT = "raci_digest"  # on every digest message: a repeat after a crash can be recognised in Slack
+
+
+class SlackDigestTransport:
+    """Sends one stored delivery with chat.postMessage; Slack errors become Deliveries, never exceptions."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def send(self, message: OutgoingDigest) -> Delivery:
+        payload = message.payload
+        try:
+            response = self.client.chat_postMessage(
+                channel=message.recipient, text=payload.get("text", ""), blocks=payload.get("blocks"),
+                unfurl_links=False, unfurl_media=False,
+                metadata={"event_type": METADATA_EVENT,
+                          "event_payload": {"period": message.period, "kind": message.kind}})
+        except SlackApiError as exc:
+            delivery = api_failure(exc)
+            log.warning("digest %s to %s: %s", message.kind, message.recipient, delivery.error)
+            return delivery
+        return Delivery(ok=True, ts=response.get("ts"))
+
+
+class SlackUserDirectory:
+    """Who is gone from Slack, by users.info: deactivated ("deleted") or not found ("unknown").
+
+    One call per Slack ID asked about, each asked once per run; any other failure (a rate limit
+    the client's retries did not absorb, a network error) leaves that person out of the finding
+    rather than accusing them of having left.
+    """
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def gone(self, slack_ids: Collection[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for user_id in dict.fromkeys(slack_ids):
+            try:
+                user = self.client.users_info(user=user_id)["user"]
+            except SlackApiError as exc:
+                error = exc.response.get("error") if exc.response is not None else None
+                if error in ("user_not_found", "users_not_found"):
+                    found[user_id] = "unknown"
+                else:
+                    log.warning("users.info %s failed (%s): not counted as gone", user_id, error)
+                continue
+            if user.get("deleted"):
+                found[user_id] = "deleted"
+        return found
+
+
+def slack_digests(store: Store, client: WebClient, *, pacer: Pacer | None = None,
+                  budget: float | None = TICK_BUDGET_SECONDS) -> Digests:
+    """The Ticker's digest step, sending through `client` (the app's web_client(settings)); budget None: no limit."""
+    return Digests(store=store, transport=SlackDigestTransport(client), renderer=BlockKitRenderer(),
+                   directory=SlackUserDirectory(client), pacer=pacer or Pacer(), budget=budget)

@@ -1,0 +1,137 @@
+"""Raising escalations from Slack and acting on their buttons: the edge over bot/escalations.
+
+The text is matched like any question; an ambiguous or unknown activity is asked back with
+buttons, never guessed. Once raised, the first step is ticked at once (the Responsible holders
+get their DMs now), not at the next in-process tick.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from slack_sdk import WebClient
+
+from bot.answers import Answer
+from bot.errors import RaciError
+from bot.escalations import service
+from bot.escalations.policy import policy_for
+from bot.escalations.ticker import tick
+from bot.escalations.views import EscalationView, Notifier
+from bot.service import OwnershipService
+from bot.slack.blocks.escalation import list_lines, preview_text
+from bot.slack.blocks.escalation_forms import choose_activity_message, usage_message
+from bot.slack.blocks.kit import Message, context, escape, section, sections_of_lines
+from bot.slack.blocks.notes import note_message
+from bot.slack.mentions import Directory
+from bot.slack.queries import split_team
+from bot.store.db import Store
+
+log = logging.getLogger(__name__)
+MAX_PROBLEM = 1500  # keeps the problem inside a button's value when we must ask which activity
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who raises it and where: the channel (None in a DM) and the thread of a mention."""
+
+    user: str
+    channel: str | None
+    thread_ts: str | None = None
+
+
+def split_problem(text: str) -> tuple[str, str] | None:
+    """ "docker packaging: the build is red" -> ("docker packaging", "the build is red")."""
+    query, sep, problem = text.partition(":")
+    if not sep or not query.strip() or not problem.strip():
+        return None
+    return query.strip(), problem.strip()
+
+
+class EscalationDesk:
+    """Turns Slack requests into escalations, and clicks into acknowledgements and resolutions."""
+
+    def __init__(self, *, service: OwnershipService, store: Store, directory: Directory,
+                 notifier: Notifier) -> None:
+        self.service = service
+        self.store = store
+        self.directory = directory
+        self.notifier = notifier
+
+    def from_text(self, text: str, *, origin: Origin, client: WebClient) -> Message:
+        """`/raci escalate QUERY: PROBLEM` and `@raci escalate QUERY: PROBLEM`."""
+        parsed = split_problem(text)
+        if parsed is None:
+            return usage_message()
+        query, problem = parsed
+        ownership = self.service.current
+        query, team = split_team(query, {t.key: t.name for t in ownership.doc.teams})
+        try:
+            answer = self.service.answer(query, team=team, channel=origin.channel)
+        except RaciError as exc:
+            return note_message(str(exc))
+        if answer.status != "match" or answer.activity is None:
+            return choose_activity_message(answer, problem=problem[:MAX_PROBLEM], origin_channel=origin.channel,
+                                           thread_ts=origin.thread_ts)
+        return self.raise_for(answer.activity, team=answer.team, problem=problem, link=None, origin=origin,
+                              client=client)
+
+    def raise_for(self, activity: str, *, team: str | None, problem: str, link: str | None, origin: Origin,
+                  client: WebClient) -> Message:
+        """Raise it for a known activity, tick its first step now, and say what will happen."""
+        ownership = self.service.current
+        try:
+            answer: Answer = ownership.answer_activity(activity, team=team)
+        except RaciError as exc:
+            return note_message(str(exc))
+        if answer.status != "match":
+            return note_message(f"{activity!r} is no longer in the RACI matrix. Try `/raci list`.")
+        answer = self.directory.resolve(answer, client)  # Slack IDs by email, once
+        policy = policy_for(ownership.activity(activity), ownership.doc.settings)
+        raised = service.raise_escalation(
+            self.store, answer=answer, problem=problem, link=link, requester=origin.user, channel=origin.channel,
+            thread_ts=origin.thread_ts, policy=policy, now=datetime.now(UTC))
+        self.tick_now()
+        text = preview_text(raised)
+        return Message(text, [section(text), context(f"Escalation #{raised.id} · `/raci escalations` lists open ones")])
+
+    def act(self, verb: str, escalation_id: int, *, user: str) -> service.Outcome:
+        """Acknowledge, resolve or cancel on behalf of `user`; refusals change nothing."""
+        action = {"ack": service.acknowledge, "resolve": service.resolve, "cancel": service.cancel}[verb]
+        outcome = action(self.store, escalation_id, by=user, now=datetime.now(UTC))
+        if outcome.changed:
+            self.tick_now()
+        return outcome
+
+    def open_for(self, user: str, *, client: WebClient) -> Message:
+        """`/raci escalations`: the open ones about the asker's activities (all open ones if not in the matrix)."""
+        person = self.directory.person_for_user(user, client)
+        mine = {i.activity for i in self.service.current.involvements(person)} if person else None
+        listed = [e for e in service.list_escalations(self.store, open_only=True)
+                  if mine is None or e.activity in mine or e.requester == user]
+        if not listed:
+            return note_message("No open escalations about your activities. :tada:")
+        title = "Open escalations about your activities" if mine is not None else "Open escalations"
+        return Message(f"{title}: {len(listed)}", [section(f"*{escape(title)}*"), *sections_of_lines(
+            list_lines(listed))][:50])
+
+    def tick_now(self) -> None:
+        """Send what just became due (escalations only); the periodic ticker would within RACI_TICK_SECONDS."""
+        try:
+            tick(self.store, self.notifier, now=datetime.now(UTC))
+        except Exception:  # noqa: BLE001 - the periodic ticker retries; the user's action already counts
+            log.exception("immediate tick failed; the periodic ticker will retry")
+
+
+def outcome_note(outcome: service.Outcome) -> Message:
+    return Message(outcome.message, [section(escape(outcome.message) if "<@" not in outcome.message
+                                             else outcome.message)])
+
+
+def dm_after(outcome: service.Outcome, verb: str, user: str) -> Message:
+    """What the owner's DM turns into after their click: the buttons go, the outcome stays."""
+    esc: EscalationView = outcome.escalation
+    did = {"ack": "acknowledged", "resolve": "resolved", "cancel": "cancelled"}[verb]
+    text = f"<@{user}> {did} escalation #{esc.id} about {escape(esc.activity)}: {escape(esc.problem)}"
+    return Message(text, [section(text)])

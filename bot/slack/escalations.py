@@ -1,0 +1,98 @@
+"""Escalation listeners: the Escalate button and its modal, "which activity?" picks, Acknowledge/Resolve/Cancel."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.escalations.service import EscalationNotFound
+from bot.slack.actions import button_value
+from bot.slack.blocks.escalation import ACK, CANCEL, RESOLVE
+from bot.slack.blocks.escalation_forms import (
+    ESCALATE_ACTION,
+    MODAL_CALLBACK,
+    PICK_ACTION,
+    PROBLEM_BLOCK,
+    modal_values,
+    modal_view,
+)
+from bot.slack.blocks.kit import Message
+from bot.slack.escalating import Origin, dm_after, outcome_note
+
+if TYPE_CHECKING:
+    from bot.slack.deps import SlackDeps
+
+VERBS = {ACK: "ack", RESOLVE: "resolve", CANCEL: "cancel"}
+
+
+def channel_of(body: dict[str, Any]) -> str | None:
+    """The public or private channel a click came from; None in a DM (no status message there)."""
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    return channel if channel and channel[0] in "CG" else None
+
+
+def tell(client: WebClient, *, user: str, channel: str | None, message: Message) -> None:
+    """An ephemeral note in the channel, or a DM when there is no channel (or the bot is not in it)."""
+    if channel:
+        try:
+            client.chat_postEphemeral(channel=channel, user=user, **message.kwargs())
+            return
+        except SlackApiError as exc:
+            if exc.response.get("error") not in ("not_in_channel", "channel_not_found"):
+                raise
+    client.chat_postMessage(channel=user, **message.kwargs())
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    """Everything with a button or a modal in the escalation flow."""
+    desk = deps.escalations
+
+    @app.action(ESCALATE_ACTION)
+    def open_modal(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        value = button_value(action)
+        thread_ts = (body.get("container") or {}).get("thread_ts")
+        client.views_open(trigger_id=body["trigger_id"], view=modal_view(
+            activity=str(value.get("a", "")), team=value.get("t"), channel=channel_of(body), thread_ts=thread_ts))
+
+    @app.view(MODAL_CALLBACK)
+    def submit_modal(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        metadata, problem, link = modal_values(view)
+        if not problem:
+            ack(response_action="errors", errors={PROBLEM_BLOCK: "Say what is wrong, so the owners can act."})
+            return
+        ack()
+        user = body["user"]["id"]
+        origin = Origin(user=user, channel=metadata.get("c"), thread_ts=metadata.get("th"))
+        message = desk.raise_for(str(metadata.get("a", "")), team=metadata.get("t"), problem=problem, link=link,
+                                 origin=origin, client=client)
+        tell(client, user=user, channel=origin.channel, message=message)
+
+    @app.action(re.compile(rf"^{PICK_ACTION}_\d+$"))
+    def pick_activity(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient,
+                      respond: Respond) -> None:
+        ack()
+        value = button_value(action)
+        origin = Origin(user=body["user"]["id"], channel=value.get("c"), thread_ts=value.get("th"))
+        message = desk.raise_for(str(value.get("a", "")), team=value.get("t"), problem=str(value.get("p", "")),
+                                 link=None, origin=origin, client=client)
+        respond(replace_original=True, **message.kwargs())
+
+    @app.action(re.compile(rf"^({ACK}|{RESOLVE}|{CANCEL})$"))
+    def act(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        user, verb = body["user"]["id"], VERBS[action["action_id"]]
+        try:
+            outcome = desk.act(verb, int(button_value(action).get("escalation", 0)), user=user)
+        except EscalationNotFound as exc:
+            respond(response_type="ephemeral", replace_original=False, text=str(exc))
+            return
+        in_dm = (body.get("channel") or {}).get("id", "").startswith("D")
+        if outcome.changed and in_dm and verb != "cancel":
+            respond(replace_original=True, **dm_after(outcome, verb, user).kwargs())
+            return
+        respond(response_type="ephemeral", replace_original=False, **outcome_note(outcome).kwargs())

@@ -1,0 +1,37 @@
+"""`/raci digest off|on` through the real endpoint: the preference is kept by Slack user, in the store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.digest.preferences import digest_enabled
+from bot.store.db import Store
+from tests.fakes.slack_requests import unique
+from tests.slack.conftest import RunningApp
+
+
+@pytest.fixture
+def store(running_app: RunningApp) -> Iterator[Store]:
+    s = Store.open(running_app.db_url)
+    yield s
+    s.close()
+
+
+def say(app: RunningApp, text: str, user: str) -> str:
+    name = unique("dig")
+    assert app.sender().command(text, response_url=app.slack.response_url(name), user=user).status == 200
+    [reply] = app.slack.response(name)
+    assert reply.params["response_type"] == "ephemeral"
+    return reply.params["text"]
+
+
+def test_digest_off_and_on(running_app: RunningApp, store: Store) -> None:
+    user = "U0DIGEST1"
+    assert digest_enabled(store, slack_user_id=user)
+    assert say(running_app, "digest off", user).startswith("Done: no more weekly ownership digests")
+    assert not digest_enabled(store, slack_user_id=user)
+    assert say(running_app, "digest off", user).startswith("Your weekly ownership digest was already off")
+    assert say(running_app, "digest on", user).startswith("Your weekly ownership digest is on")
+    assert digest_enabled(store, slack_user_id=user)

@@ -1,0 +1,46 @@
+"""The app's ownership index follows imports made by other processes, and nothing else."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.escalations import service as escalations
+from bot.escalations.policy import Policy
+from bot.matrix import import_file
+from bot.service import OwnershipService
+from bot.store.db import Store
+
+ORG = Path(__file__).resolve().parent / "fixtures" / "org.yaml"
+
+
+def test_index_reloads_after_another_process_imports(store: Store, tmp_path: Path) -> None:
+    import_file(store, ORG, actor="t")
+    now = [0.0]
+    index = OwnershipService(store, reload_seconds=30, clock=lambda: now[0])
+    assert index.answer("docker packaging").accountable[0].handle == "raj"
+    changed = tmp_path / "org.yaml"
+    changed.write_text(ORG.read_text().replace("R: [mle], A: [mlops]", "R: [mle], A: [de]"))
+    import_file(store, changed, actor="other replica")
+    now[0] = 29.0
+    assert index.answer("docker packaging").accountable[0].handle == "raj"  # not checked again yet
+    now[0] = 31.0
+    assert index.answer("docker packaging").accountable[0].handle == "omar"
+
+
+def test_escalations_do_not_rebuild_the_index(store: Store) -> None:
+    import_file(store, ORG, actor="t")
+    index = OwnershipService(store)
+    answer = index.current.answer_activity("Docker packaging")
+    escalations.raise_escalation(store, answer=answer, problem="down", link=None, requester="U1", channel=None,
+                                 thread_ts=None, policy=Policy(timedelta(minutes=5), 0), now=datetime.now(UTC))
+    assert index.refresh() is False
+
+
+def test_a_learned_slack_id_is_kept_and_audited(store: Store) -> None:
+    import_file(store, ORG, actor="t")
+    index = OwnershipService(store)
+    index.learn_slack_id("raj", "U0RAJ0001")
+    assert index.current.person("U0RAJ0001").handle == "raj"
+    assert index.refresh() is True  # other replicas see it too: it is a change to the matrix
+    assert index.current.people["raj"].slack_id == "U0RAJ0001"
