@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,3 +116,35 @@ def test_socket_mode_connects_with_the_app_token_and_answers(
     socket_mode.wait_ack(socket_mode.send("events_api", later))
     replies = slack.wait_for("chat.postMessage", lambda c: c.params.get("channel") == channel, count=2)
     assert [r.params["thread_ts"] for r in replies] == ["1700000000.000200", "1700000000.000300"]
+
+
+def test_socket_mode_serves_probes_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    import signal
+    import urllib.request
+
+    with FakeSlackApi() as slack, FakeSocketMode() as socket_mode:
+        slack.socket_url = socket_mode.url
+        metrics_port = free_port()
+        env = app_env(db_url=f"sqlite:///{tmp_path / 'raci.db'}", slack=slack, port=free_port(),
+                      SLACK_APP_TOKEN=APP_TOKEN, METRICS_PORT=str(metrics_port))
+        env.pop("SLACK_SIGNING_SECRET")
+        log = tmp_path / "app.log"
+        process = start_app(env, log, cwd=tmp_path)
+        try:
+            socket_mode.wait_connected()
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/readyz", timeout=2) as ready:
+                        assert ready.status == 200
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, log.read_text()
+                    time.sleep(0.1)
+            with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=2) as scraped:
+                assert b"raci_ticker_lag_seconds" in scraped.read()
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=15) == 0, log.read_text()
+        finally:
+            if process.poll() is None:
+                stop(process)
