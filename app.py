@@ -103,7 +103,8 @@ def run_http(bot: Bot) -> int:
 
     def after_fork(_server: object, _worker: object) -> None:
         bot.store.engine.dispose(close=False)  # the worker opens its own database connections
-        ticker.start()  # threads do not survive fork: the worker runs its own
+        bot.service.start_reloader()  # threads do not survive fork: the worker runs its own
+        ticker.start()
 
     def worker_exit(_server: object, _worker: object) -> None:
         ticker.stop()
@@ -125,6 +126,7 @@ def run_socket(bot: Bot) -> int:
     threading.Thread(target=probes.serve_forever, name="probes", daemon=True).start()
     ticker = TickerThread(bot)
     ticker.start()
+    bot.service.start_reloader()
     try:
         run_socket_mode(bot.app, app_token=bot.settings.slack_app_token, stop=stop)
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +17,8 @@ from bot.ownership import Ownership
 from bot.store import models as m
 from bot.store.db import Store
 from bot.store.sync import record_changes
+
+log = logging.getLogger(__name__)
 
 
 class OwnershipService:
@@ -34,12 +37,28 @@ class OwnershipService:
         self._lock = threading.Lock()
         self._ownership = load_ownership(store)
         self._checked_at = clock()
+        self._background = False
 
     @property
     def current(self) -> Ownership:
-        if self._clock() - self._checked_at >= self.reload_seconds:
+        if not self._background and self._clock() - self._checked_at >= self.reload_seconds:
             self.refresh()
         return self._ownership
+
+    def start_reloader(self) -> threading.Event:
+        """Check for changes in a daemon thread instead of on the request path; set the event to stop it."""
+        stop = threading.Event()
+        self._background = True
+
+        def loop() -> None:
+            while not stop.wait(self.reload_seconds):
+                try:
+                    self.refresh()
+                except Exception:  # noqa: BLE001 - keep serving the index we have; retry next period
+                    log.exception("reloading the ownership index failed")
+
+        threading.Thread(target=loop, name="raci-index-reloader", daemon=True).start()
+        return stop
 
     def refresh(self, *, force: bool = False) -> bool:
         """Rebuild the index if the store changed (or always with force); True when rebuilt."""

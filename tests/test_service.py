@@ -44,3 +44,21 @@ def test_a_learned_slack_id_is_kept_and_audited(store: Store) -> None:
     assert index.current.person("U0RAJ0001").handle == "raj"
     assert index.refresh() is True  # other replicas see it too: it is a change to the matrix
     assert index.current.people["raj"].slack_id == "U0RAJ0001"
+
+
+def test_the_app_reloads_in_the_background_not_on_the_request_path(store: Store, tmp_path: Path) -> None:
+    import time
+
+    import_file(store, ORG, actor="t")
+    index = OwnershipService(store, reload_seconds=0.05)
+    stop = index.start_reloader()
+    try:
+        changed = tmp_path / "org.yaml"
+        changed.write_text(ORG.read_text().replace("R: [mle], A: [mlops]", "R: [mle], A: [de]"))
+        import_file(store, changed, actor="other replica")
+        deadline = time.monotonic() + 10
+        while index.current.answer_activity("Docker packaging").accountable[0].handle != "omar":
+            assert time.monotonic() < deadline, "the reloader never picked the import up"
+            time.sleep(0.02)
+    finally:
+        stop.set()

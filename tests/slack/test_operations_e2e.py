@@ -145,3 +145,34 @@ def test_sigterm_finishes_in_flight_work_and_loses_nothing(
         if app.process.poll() is None:
             stop(app.process)
         store.close()
+
+
+def test_an_import_elsewhere_reaches_the_running_app_without_a_restart(
+    db_url: str, slack: FakeSlackApi, tmp_path: Path
+) -> None:
+    import time
+
+    from bot.matrix import import_file
+    from tests.slack.conftest import ORG_FILE
+
+    app = launch(db_url, slack, tmp_path, RACI_RELOAD_SECONDS="1")
+    store = Store.open(db_url)
+
+    def accountable() -> str:
+        name = unique("rel")
+        assert command(app, "docker packaging", name) == 200
+        [reply] = slack.response(name)
+        return reply.params["text"]
+
+    try:
+        assert "Accountable <@U0PAT0001>" in accountable()
+        changed = tmp_path / "org.yaml"
+        changed.write_text(ORG_FILE.read_text().replace("R: [mle], A: [mlops]", "R: [mle], A: [de]"))
+        import_file(store, changed, actor="admin on another machine")
+        deadline = time.monotonic() + 15
+        while "Accountable <@U0OMAR001>" not in accountable():
+            assert time.monotonic() < deadline, "the app never saw the import"
+            time.sleep(0.2)
+    finally:
+        stop(app.process)
+        store.close()
