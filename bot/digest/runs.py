@@ -161,7 +161,11 @@ def start_run(store: Store, *, now: datetime, renderer: Renderer, directory: Sla
         key = period_key(period)
         if session.get(DigestRun, key) is not None:
             return RunStart("exists", period, key)
-    if late_limit is not None and now - period > late_limit:
+        scheduled_since = _schedule_set_at(session)
+    if late_limit is not None and (now - period > late_limit
+                                   or (scheduled_since is not None and period < scheduled_since)):
+        # Too late, or a fire time from before this schedule existed (a fresh install, a new schedule):
+        # the first digest is the next one, not a surprise at startup.
         return RunStart("too_late", period, key)
     prepared = prepare(store, load_ownership(store), schedule=schedule, period=period, now=now,
                        directory=directory)
@@ -182,6 +186,12 @@ def start_run(store: Store, *, now: datetime, renderer: Renderer, directory: Sla
         return RunStart("exists", period, key)
     log.info("digest %s: %d deliveries prepared (%s)", key, len(rows), prepared.skipped)
     return RunStart("started", period, key, len(rows))
+
+
+def _schedule_set_at(session: Session) -> datetime | None:
+    """When the digest settings were last set by an import (the audit log knows)."""
+    return aware(session.scalar(select(func.max(m.AuditEvent.at)).where(
+        m.AuditEvent.subject_type == "settings", m.AuditEvent.subject == "digest")))
 
 
 def _delivery_rows(prepared: Preparation, renderer: Renderer, *, key: str, now: datetime) -> Iterator[dict[str, Any]]:

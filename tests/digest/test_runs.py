@@ -148,6 +148,21 @@ def test_a_period_found_a_day_late_is_skipped_unless_sent_on_request(
     assert report.sent.sent == len(slack.calls("chat.postMessage")) > 0
 
 
+def test_a_fire_time_from_before_the_schedule_existed_is_not_sent_at_startup(
+    store: Store, slack: DigestSlackApi, client: WebClient
+) -> None:
+    monday = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
+    load(store, NOW, at=monday + timedelta(minutes=10))  # installed just after this week's fire time
+    started = FakeTime(monday + timedelta(minutes=20))
+    step = digests(store, client, started, late_limit=timedelta(hours=24))
+    assert step.run(started.now).start.status == "too_late"
+    assert slack.calls("chat.postMessage") == []
+    next_week = FakeTime(monday + timedelta(days=7, minutes=5))
+    step = digests(store, client, next_week, late_limit=timedelta(hours=24))
+    assert step.run(next_week.now).start.status == "started"
+    assert slack.calls("chat.postMessage")
+
+
 class Crash(BaseException):
     """The process dies."""
 
