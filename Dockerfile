@@ -8,6 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PATH=/app/.venv/bin:$PATH \
     PORT=3000 \
+    LOG_FORMAT=json \
     DATABASE_URL=sqlite:////data/raci.db
 
 RUN useradd --create-home --uid 10001 raci && mkdir /data && chown raci /data
