@@ -6,6 +6,7 @@ each test gets its own schema, dropped afterwards, so tests never share state.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -61,19 +62,26 @@ def _drop_schema(schema: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_skip_reason: str | None) -> Iterator[str]:
-    """A URL of an empty database: a SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'raci.db'}"
+@contextlib.contextmanager
+def fresh_database(kind: str, directory: Path, skip_reason: str | None) -> Iterator[str]:
+    """A URL of an empty database: a SQLite file in `directory`, or a fresh PostgreSQL schema (dropped after)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{directory / 'raci.db'}"
         return
-    if postgres_skip_reason:
-        pytest.skip(postgres_skip_reason)
+    if skip_reason:
+        pytest.skip(skip_reason)
     url, schema = _new_schema_url()
     try:
         yield url
     finally:
         _drop_schema(schema)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_skip_reason: str | None) -> Iterator[str]:
+    """A URL of an empty database for one test, on each backend."""
+    with fresh_database(request.param, tmp_path, postgres_skip_reason) as url:
+        yield url
 
 
 @pytest.fixture

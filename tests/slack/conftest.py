@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, _drop_schema, _new_schema_url
+from tests.conftest import REPO, fresh_database
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_requests import SlackSender
 
@@ -108,16 +108,8 @@ def slack(app_db_url: str) -> Iterator[FakeSlackApi]:
 def app_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
                postgres_skip_reason: str | None) -> Iterator[str]:
     """tests/conftest.py's `db_url`, once per module: a SQLite file or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'raci.db'}"
-        return
-    if postgres_skip_reason:
-        pytest.skip(postgres_skip_reason)
-    url, schema = _new_schema_url()
-    try:
+    with fresh_database(request.param, tmp_path_factory.mktemp("db"), postgres_skip_reason) as url:
         yield url
-    finally:
-        _drop_schema(schema)
 
 
 @pytest.fixture(scope="module")
