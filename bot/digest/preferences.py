@@ -6,6 +6,7 @@ from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.store.db import Store
@@ -14,6 +15,13 @@ from bot.store.digest_models import DigestPreference
 
 def set_digest_enabled(store: Store, *, slack_user_id: str, enabled: bool, now: datetime) -> bool:
     """Turn a person's weekly digest on or off; returns whether that changed anything."""
+    try:
+        return _set(store, slack_user_id=slack_user_id, enabled=enabled, now=now)
+    except IntegrityError:  # two clicks at once both inserted the first row: the other one won, update it
+        return _set(store, slack_user_id=slack_user_id, enabled=enabled, now=now)
+
+
+def _set(store: Store, *, slack_user_id: str, enabled: bool, now: datetime) -> bool:
     with store.session() as session:
         row = session.get(DigestPreference, slack_user_id)
         was = True if row is None else row.enabled
