@@ -95,7 +95,7 @@ class OwnershipService:
         """Remember a Slack ID found by email, in the store (audited) and in the index."""
         with self.store.session() as session:
             session.execute(update(m.Person).where(m.Person.handle == handle, m.Person.slack_id.is_(None))
-                            .values(slack_id=slack_id))
+                            .values(slack_id=slack_id, slack_id_source="lookup"))
             record_changes(session, [Change("person", handle, "changed", {"slack_id": [None, slack_id]})],
                            actor=actor, source="users.lookupByEmail", action="slack_id_learned")
         ownership = self._ownership

@@ -62,3 +62,14 @@ def test_the_app_reloads_in_the_background_not_on_the_request_path(store: Store,
             time.sleep(0.02)
     finally:
         stop.set()
+
+
+def test_a_learned_slack_id_survives_reimporting_the_file(store: Store, tmp_path: Path) -> None:
+    import_file(store, ORG, actor="t")
+    OwnershipService(store).learn_slack_id("raj", "U0RAJ0001")
+    assert import_file(store, ORG, actor="sync on start").changes == []  # nothing to forget, nothing to ask again
+    assert OwnershipService(store).current.people["raj"].slack_id == "U0RAJ0001"
+    moved = tmp_path / "org.yaml"
+    moved.write_text(ORG.read_text().replace("raj@example.com", "raj@elsewhere.example"))
+    report = import_file(store, moved, actor="t")  # another email: another person as far as Slack knows
+    assert [(c.subject, c.details.get("slack_id")) for c in report.changes] == [("raj", ["U0RAJ0001", None])]

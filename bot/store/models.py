@@ -44,6 +44,8 @@ class Person(Base):
     handle: Mapped[str] = mapped_column(String(100), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     slack_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    # "lookup" when the bot found slack_id by email: kept by imports whose file gives none for that email
+    slack_id_source: Mapped[str | None] = mapped_column(String(10))
     email: Mapped[str | None] = mapped_column(String(320))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)

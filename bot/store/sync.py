@@ -33,10 +33,11 @@ def write_document(
 ) -> list[Change]:
     """Sync the store to `new`; returns the changes, which are also written to the audit log."""
     old = read_document(session)
+    learned = keep_learned_slack_ids(session, new)
     changes = diff_documents(old, new)
     touched = {(c.subject_type, c.subject) for c in changes}
     ids = _Ids(session)
-    _sync_people(session, ids, new, touched)
+    _sync_people(session, ids, new, touched, learned)
     _sync_roles(session, ids, new, touched)
     _sync_teams(session, ids, new, touched)
     _sync_activities(session, ids, new, touched)
@@ -144,8 +145,27 @@ def _positions(session: Session, model: Any, key_column: Any, existing: dict[str
         session.execute(update(model), moves)
 
 
-def _sync_people(session: Session, ids: _Ids, new: RaciDocument, touched: set[tuple[str, str]]) -> None:
+def keep_learned_slack_ids(session: Session, new: RaciDocument) -> set[str]:
+    """Fill in Slack IDs the bot found by email where the file gives none for that person and email.
+
+    Returns the handles filled in. Without this, every import (RACI_SYNC_ON_START at each start)
+    would forget them and the bot would ask Slack again.
+    """
+    learned = {handle: (slack_id, (email or "").casefold()) for handle, slack_id, email in session.execute(
+        select(m.Person.handle, m.Person.slack_id, m.Person.email).where(m.Person.slack_id_source == "lookup"))}
+    kept = set()
+    for person in new.people:
+        found = learned.get(person.handle)
+        if person.slack_id is None and found and person.email and found[1] == person.email.casefold():
+            person.slack_id = found[0]
+            kept.add(person.handle)
+    return kept
+
+
+def _sync_people(session: Session, ids: _Ids, new: RaciDocument, touched: set[tuple[str, str]],
+                 learned: set[str]) -> None:
     desired = {p.handle: {"handle": p.handle, "name": p.name, "slack_id": p.slack_id, "email": p.email,
+                          "slack_id_source": "lookup" if p.handle in learned else ("file" if p.slack_id else None),
                           "active": p.active, "position": i} for i, p in enumerate(new.people)}
     changed = {s for t, s in touched if t == "person"}
     _sync_keyed(session, m.Person, m.Person.handle, ids.people, desired, changed)
