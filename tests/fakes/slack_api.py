@@ -170,6 +170,7 @@ class FakeSlackApi:
             "views.open": lambda: {"view": {"id": "V" + ts.replace(".", ""), **(params.get("view") or {})}},
             "users.lookupByEmail": lambda: self._lookup(params.get("email", "")),
             "users.info": lambda: self._user(params.get("user", "")),
+            "users.list": lambda: self._users_page(int(params.get("limit") or 200), params.get("cursor") or "0"),
             "apps.connections.open": lambda: {"url": self.socket_url},
             "conversations.open": lambda: {"channel": {"id": "D" + str(params.get("users", "X")).split(",")[0][1:]}},
         }
@@ -182,6 +183,14 @@ class FakeSlackApi:
         if user_id is None:
             raise _SlackError("users_not_found")
         return {"user": {"id": user_id, "team_id": self.team_id, "profile": {"email": email}}}
+
+    def _users_page(self, limit: int, cursor: str) -> dict[str, Any]:
+        """users.list: everyone in `profiles`, `limit` a page, the next offset as the cursor."""
+        ids = sorted(self.profiles)
+        start = int(cursor)
+        members = [self._user(uid)["user"] for uid in ids[start:start + limit]]
+        following = str(start + limit) if start + limit < len(ids) else ""
+        return {"members": members, "response_metadata": {"next_cursor": following}}
 
     def _user(self, user_id: str) -> dict[str, Any]:
         if user_id not in self.profiles:
