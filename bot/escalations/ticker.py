@@ -131,6 +131,8 @@ def _claim(store: Store, *, now: datetime, batch: int) -> list[Outgoing]:
             .order_by(Notification.id).limit(batch))
         out = []
         for note in session.scalars(_skip_locked(query, session)):
+            if note.kind == "status" and _status_in_flight(session, note, now=now):
+                continue  # after that one records the message's ts, this one updates it instead of posting
             won = session.execute(
                 # Re-checked in the UPDATE itself: another ticker may have claimed or even sent it
                 # since our SELECT (SQLite has no row locks to keep it from doing so).
@@ -144,6 +146,14 @@ def _claim(store: Store, *, now: datetime, batch: int) -> list[Outgoing]:
                 out.append(Outgoing(id=note.id, kind=note.kind, recipient=note.recipient, level=note.level,
                                     round=note.round, escalation=escalation))
         return out
+
+
+def _status_in_flight(session: Session, note: Notification, *, now: datetime) -> bool:
+    """Another status message of the same escalation is being sent right now (by anyone)."""
+    return session.scalar(select(Notification.id).where(
+        Notification.escalation_id == note.escalation_id, Notification.kind == "status",
+        Notification.state == "pending", Notification.id != note.id, Notification.claimed_until >= now,
+    ).limit(1)) is not None
 
 
 def _send(store: Store, notifier: Notifier, message: Outgoing, *, now: datetime) -> bool:

@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 
 from bot.escalations import service
 from bot.escalations.policy import Policy
-from bot.escalations.ticker import _claim, advance_due, deliver_pending, tick
+from bot.escalations.ticker import _claim, _send, advance_due, deliver_pending, tick
 from bot.ownership import Ownership
 from bot.raci_file import load_yaml
 from bot.slack.notifier import SlackNotifier
@@ -239,3 +239,21 @@ def test_concurrent_tickers_send_each_notification_once(
     assert errors == []
     sent = Counter(c.params["channel"] for c in slack.calls("chat.postMessage"))
     assert sent == {"U0LENA001": 15, "U0MAX0001": 15, "U0RAJ0001": 15}
+
+
+def test_a_status_change_while_the_first_status_post_is_in_flight_is_not_posted_twice(
+    store: Store, ownership: Ownership, slack: FakeSlackApi, notifier: SlackNotifier
+) -> None:
+    esc = raise_one(store, ownership)
+    advance_due(store, now=T0)
+    in_flight = [m for m in _claim(store, now=T0, batch=50) if m.kind == "status"]
+    assert len(in_flight) == 1  # one ticker is posting the first status message...
+    service.acknowledge(store, esc.id, by="U0MAX0001", now=T0 + timedelta(seconds=1))  # ...when it changes
+    deliver_pending(store, notifier, now=T0 + timedelta(seconds=2))
+    assert slack.calls("chat.postMessage", lambda c: c.params.get("channel") == "C0INCIDENT") == []
+    _send(store, notifier, in_flight[0], now=T0 + timedelta(seconds=3))  # the first post lands, ts recorded
+    deliver_pending(store, notifier, now=T0 + timedelta(seconds=4))
+    posts = slack.calls("chat.postMessage", lambda c: c.params.get("channel") == "C0INCIDENT")
+    updates = slack.calls("chat.update", lambda c: c.params.get("channel") == "C0INCIDENT")
+    assert len(posts) == 1 and len(updates) == 1
+    assert "Acknowledged by <@U0MAX0001>" in updates[0].blocks_text()
