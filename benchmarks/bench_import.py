@@ -17,11 +17,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.pg_schemas import new_schema  # noqa: E402 - after the path is set
 
 WORDS = ("data model feature pipeline deploy monitor alert billing search ranking payments fraud ledger "
          "invoice report dashboard cluster gateway cache queue stream backup restore audit access token "
@@ -62,17 +63,6 @@ def run_import(path: Path, url: str) -> tuple[float, float, int]:
     return elapsed, usage.ru_maxrss / 1024, proc.returncode
 
 
-def postgres_schema_url(base: str) -> str:
-    import sqlalchemy as sa
-
-    schema = "bench_" + uuid.uuid4().hex[:8]
-    engine = sa.create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    return base + ("&" if "?" in base else "?") + "options=" + quote(f"-csearch_path={schema}")
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10000,100000")
@@ -88,7 +78,7 @@ def main() -> int:
             path.write_text(yaml.dump(generate(n), Dumper=dumper, sort_keys=False), encoding="utf-8")
             backends = [("sqlite", f"sqlite:///{tmp}/b{n}.db")]
             if args.postgres:
-                backends.append(("postgresql", postgres_schema_url(args.postgres)))
+                backends.append(("postgresql", new_schema(args.postgres, prefix="bench_")[1]))
             for name, url in backends:
                 t1, m1, c1 = run_import(path, url)
                 t2, m2, c2 = run_import(path, url)

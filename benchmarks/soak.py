@@ -30,13 +30,12 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
@@ -45,6 +44,7 @@ sys.path.insert(0, str(REPO))
 
 from tests.fakes.slack_api import FakeSlackApi  # noqa: E402 - after the path is set
 from tests.fakes.slack_requests import app_mention, command_form, event_callback, signature  # noqa: E402
+from tests.pg_schemas import drop_schema, new_schema  # noqa: E402
 
 SECRET = "soak-signing-secret"
 TOKEN = "xoxb-soak-token"
@@ -104,24 +104,6 @@ class FakeSlack:
 
 
 # -- the database and the replicas -----------------------------------------------------------------
-
-def new_schema(base_url: str) -> tuple[str, str]:
-    """A fresh schema: its name, and the URL whose search_path points at it (as tests/conftest.py does)."""
-    schema = "soak_" + uuid.uuid4().hex[:10]
-    engine = sa.create_engine(base_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    sep = "&" if "?" in base_url else "?"
-    return schema, base_url + sep + "options=" + quote(f"-csearch_path={schema}")
-
-
-def drop_schema(base_url: str, schema: str) -> None:
-    engine = sa.create_engine(base_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    engine.dispose()
-
 
 @dataclass
 class Replica:
@@ -414,7 +396,7 @@ def main() -> None:
 
 def run(args: argparse.Namespace) -> None:
     seconds = args.minutes * 60
-    schema, db_url = new_schema(args.postgres)
+    schema, db_url = new_schema(args.postgres, prefix="soak_")
     sampler_engine = sa.create_engine(db_url + "&application_name=soak-sampler", poolclass=sa.pool.NullPool)
     replicas: list[Replica] = []
     try:

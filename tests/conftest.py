@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
 
 from bot.store.db import Store
+from tests.pg_schemas import drop_schema, new_schema
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -45,23 +44,6 @@ def postgres_skip_reason() -> str | None:
     return _postgres_unavailable()
 
 
-def _new_schema_url() -> tuple[str, str]:
-    schema = "t_" + uuid.uuid4().hex[:12]
-    engine = sa.create_engine(POSTGRES_URL)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    sep = "&" if "?" in POSTGRES_URL else "?"
-    return POSTGRES_URL + sep + "options=" + quote(f"-csearch_path={schema}"), schema
-
-
-def _drop_schema(schema: str) -> None:
-    engine = sa.create_engine(POSTGRES_URL)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    engine.dispose()
-
-
 @contextlib.contextmanager
 def fresh_database(kind: str, directory: Path, skip_reason: str | None) -> Iterator[str]:
     """A URL of an empty database: a SQLite file in `directory`, or a fresh PostgreSQL schema (dropped after)."""
@@ -70,11 +52,11 @@ def fresh_database(kind: str, directory: Path, skip_reason: str | None) -> Itera
         return
     if skip_reason:
         pytest.skip(skip_reason)
-    url, schema = _new_schema_url()
+    schema, url = new_schema(POSTGRES_URL)
     try:
         yield url
     finally:
-        _drop_schema(schema)
+        drop_schema(POSTGRES_URL, schema)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
