@@ -19,22 +19,19 @@ from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackClientError
 
-from bot import logs, metrics
 from bot.errors import InvalidRaciFile, RaciError
-from bot.health import Readiness
-from bot.matrix import ensure_loaded, import_file
-from bot.service import OwnershipService
+from bot.ownership.live import OwnershipService
+from bot.ownership.matrix import ensure_loaded, import_file
+from bot.runtime import logs, metrics
+from bot.runtime.health import Readiness
+from bot.runtime.ticker import Ticker, TickerThread
 from bot.settings import Settings
-from bot.slack.app import create_app, web_client
-from bot.slack.digest_sender import slack_digests
-from bot.slack.notifier import SlackNotifier
+from bot.slack.app import build_ticker, create_app, web_client
 from bot.slack.server import gunicorn_options, probes_app, serve, wsgi_app
 from bot.slack.socket_mode import run_socket_mode
 from bot.store.db import Store
-from bot.ticker import Ticker
 
 log = logging.getLogger("raci-bot")
-SHUTDOWN_SECONDS = 10.0
 
 
 class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -73,33 +70,13 @@ def build() -> Bot:
     service = OwnershipService(store, reload_seconds=settings.reload_seconds)
     metrics.register_store(store)
     client = web_client(settings)
-    ticker = Ticker(store, SlackNotifier(client), digests=slack_digests(store, client))
+    ticker = build_ticker(store, client)
     return Bot(settings, store, service, create_app(settings, service, store, client=client), ticker)
-
-
-class TickerThread:
-    """The in-process ticker, every RACI_TICK_SECONDS (0: a cron job runs `raci tick` instead)."""
-
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
-        self.running: tuple[threading.Thread, threading.Event] | None = None
-
-    def start(self) -> None:
-        if self.bot.settings.tick_seconds > 0:
-            self.running = self.bot.ticker.start(self.bot.settings.tick_seconds)
-
-    def stop(self) -> None:
-        """Let the pass in progress finish its claimed steps (their leases would free them anyway)."""
-        if self.running is not None:
-            thread, stop = self.running
-            stop.set()
-            thread.join(timeout=SHUTDOWN_SECONDS)
-            self.running = None
 
 
 def run_http(bot: Bot) -> int:
     """gunicorn: SIGTERM stops accepting, finishes in-flight requests (up to 10 s), then the ticker, exit 0."""
-    ticker = TickerThread(bot)
+    ticker = TickerThread(bot.ticker, interval=bot.settings.tick_seconds)
 
     def after_fork(_server: object, _worker: object) -> None:
         bot.store.engine.dispose(close=False)  # the worker opens its own database connections
@@ -124,7 +101,7 @@ def run_socket(bot: Bot) -> int:
     probes = make_server("0.0.0.0", bot.settings.metrics_port, probes_app(ready=Readiness(bot.store, bot.service)),
                          server_class=ThreadingWSGIServer, handler_class=QuietHandler)
     threading.Thread(target=probes.serve_forever, name="probes", daemon=True).start()
-    ticker = TickerThread(bot)
+    ticker = TickerThread(bot.ticker, interval=bot.settings.tick_seconds)
     ticker.start()
     bot.service.start_reloader()
     try:

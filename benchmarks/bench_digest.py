@@ -28,11 +28,11 @@ sys.path.insert(0, str(REPO))
 
 from slack_sdk import WebClient  # noqa: E402 - after the path is set
 
+from bot.digest.job import Digests  # noqa: E402
 from bot.digest.pacing import MESSAGES_PER_SECOND, Pacer  # noqa: E402
 from bot.digest.period import schedule_of  # noqa: E402
 from bot.digest.runs import digest_settings, prepare, start_run  # noqa: E402
-from bot.digest.service import Digests  # noqa: E402
-from bot.matrix import load_ownership  # noqa: E402
+from bot.ownership.matrix import load_ownership  # noqa: E402
 from bot.raci_file.model import Activity, Person, RaciDocument, Role, Team  # noqa: E402
 from bot.slack.blocks.digest import BlockKitRenderer  # noqa: E402
 from bot.slack.digest_sender import SlackDigestTransport  # noqa: E402

@@ -164,9 +164,9 @@ def probe(port: int, path: str) -> int:
 
 def seed_escalations(db_url: str, count: int) -> None:
     """`count` open escalations of one activity, parked far in the future until `schedule` sets their times."""
+    from bot.escalations.engine import raise_escalation
     from bot.escalations.policy import Policy
-    from bot.escalations.service import raise_escalation
-    from bot.matrix import ensure_loaded, load_ownership
+    from bot.ownership.matrix import ensure_loaded, load_ownership
     from bot.store.db import Store
 
     store = Store.open(db_url)

@@ -13,11 +13,11 @@ from typing import TextIO
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import cli_output as render
+from bot.digest.job import person_impact, preview, require_schedule
 from bot.digest.model import OrgSummary
-from bot.digest.service import person_impact, preview, require_schedule
 from bot.errors import InvalidRaciFile, RaciError
-from bot.escalations.service import list_escalations
-from bot.matrix import (
+from bot.escalations.engine import list_escalations
+from bot.ownership.matrix import (
     check_store,
     ensure_loaded,
     export_store,
@@ -27,9 +27,9 @@ from bot.matrix import (
     read_file,
 )
 from bot.raci_file.model import RaciDocument
+from bot.runtime.ticker import utcnow
 from bot.settings import Settings, database_url_from_env
 from bot.store.db import Store
-from bot.ticker import Ticker, utcnow
 
 EXAMPLES = """examples:
   raci import data/raci.yaml          make the store equal to a file (YAML or CSV)
@@ -218,12 +218,9 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
 
 def _tick(args: argparse.Namespace, out: TextIO) -> int:
     settings, store = _open(args)
-    from bot.slack.app import web_client  # the Slack edge, only for the commands that send
-    from bot.slack.digest_sender import slack_digests
-    from bot.slack.notifier import SlackNotifier
+    from bot.slack.app import build_ticker, web_client  # the Slack edge, only for the commands that send
 
-    client = web_client(settings.require_bot_token())
-    report = Ticker(store, SlackNotifier(client), digests=slack_digests(store, client)).run_once()
+    report = build_ticker(store, web_client(settings.require_bot_token())).run_once()
     out.write(f"advanced {report.advanced} escalations, sent {report.sent} messages, {report.failed} failed\n")
     if report.digest is not None and report.digest.start.status != "unscheduled":
         out.write(f"{report.digest}\n")
@@ -237,9 +234,9 @@ def _digest(args: argparse.Namespace, out: TextIO) -> int:
         directory = None
         if args.check_slack:
             from bot.slack.app import web_client
-            from bot.slack.digest_sender import SlackUserDirectory
+            from bot.slack.directory import SlackDepartureCheck
 
-            directory = SlackUserDirectory(web_client(settings.require_bot_token()))
+            directory = SlackDepartureCheck(web_client(settings.require_bot_token()))
         shown = preview(store, now=utcnow(), handle=args.person, directory=directory)
         out.write(render.summary_text(shown) if isinstance(shown, OrgSummary) else render.person_digest_text(shown))
         return 0

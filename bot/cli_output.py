@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.answers import Answer, Holder, Involvement
 from bot.digest.model import EscalationStats, Impact, OrgSummary, PersonDigest
 from bot.escalations.policy import format_duration
 from bot.escalations.views import EscalationView
-from bot.matrix import ImportReport
-from bot.ownership import Ownership
+from bot.ownership.answers import Answer, Holder, Involvement
+from bot.ownership.index import Ownership
+from bot.ownership.matrix import ImportReport
 from bot.raci_file.findings import Finding
 from bot.raci_file.model import LETTER_NAMES, LETTERS, Person
 from bot.store.models import AuditEvent

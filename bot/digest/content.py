@@ -12,10 +12,10 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
-from bot.answers import Involvement
-from bot.digest.model import AuditEntry, EscalationStats, Holding, OwnershipChange, PersonDigest
+from bot.digest.model import AuditEntry, EscalationStats, GroupedInvolvement, OwnershipChange, PersonDigest
 from bot.escalations.views import EscalationView
-from bot.ownership import Ownership
+from bot.ownership.answers import Involvement
+from bot.ownership.index import Ownership
 from bot.raci_file.model import LETTERS, Person, name_key, person_ref
 
 OWNING = ("R", "A")
@@ -84,7 +84,7 @@ def _digest(ownership: Ownership, week: Week, person: Person, *, period: datetim
     )
 
 
-def _holdings(ownership: Ownership, involvements: Sequence[Involvement]) -> dict[str, tuple[Holding, ...]]:
+def _holdings(ownership: Ownership, involvements: Sequence[Involvement]) -> dict[str, tuple[GroupedInvolvement, ...]]:
     """Involvements grouped by (activity, letter, team), each with every way it is held."""
     grouped: dict[str, dict[tuple[str, str | None], list[str]]] = {letter: {} for letter in LETTERS}
     for inv in involvements:
@@ -93,7 +93,7 @@ def _holdings(ownership: Ownership, involvements: Sequence[Involvement]) -> dict
         if way not in ways:
             ways.append(way)
     return {
-        letter: tuple(Holding(activity, letter, tuple(ways), ownership.teams[team].name if team else None)
+        letter: tuple(GroupedInvolvement(activity, letter, tuple(ways), ownership.teams[team].name if team else None)
                       for (activity, team), ways in by_key.items())
         for letter, by_key in grouped.items()
     }

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from bot.digest.model import Impact, Seat, SinglePoint
-from bot.ownership import Ownership
+from bot.ownership.index import Ownership
 from bot.raci_file.model import Activity, Person, Team, person_ref
 
 OWNING = ("R", "A")

@@ -23,7 +23,7 @@ class AuditEntry:
 
 
 @dataclass(frozen=True)
-class Holding:
+class GroupedInvolvement:
     """One activity a person holds a letter for; `via` is the role name (None: assigned directly)."""
 
     activity: str
@@ -43,7 +43,7 @@ class EscalationStats:
 
 
 _PREPOSITION = {"R": "for", "A": "for", "C": "on", "I": "of"}
-ChangeKind = Literal["gained", "lost", "role_joined", "role_left"]
+OwnershipChangeKind = Literal["gained", "lost", "role_joined", "role_left"]
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class OwnershipChange:
 
     at: datetime
     actor: str
-    kind: ChangeKind
+    kind: OwnershipChangeKind
     subject: str  # the activity or role name
     letter: str | None = None
     team: str | None = None
@@ -76,10 +76,10 @@ class PersonDigest:
     slack_id: str | None
     period: datetime
     since: datetime
-    accountable: tuple[Holding, ...] = ()
-    responsible: tuple[Holding, ...] = ()
-    consulted: tuple[Holding, ...] = ()
-    informed: tuple[Holding, ...] = ()
+    accountable: tuple[GroupedInvolvement, ...] = ()
+    responsible: tuple[GroupedInvolvement, ...] = ()
+    consulted: tuple[GroupedInvolvement, ...] = ()
+    informed: tuple[GroupedInvolvement, ...] = ()
     escalations: EscalationStats = EscalationStats()
     escalated_activities: tuple[str, ...] = ()  # the activities escalated this week, most often first
     changes: tuple[OwnershipChange, ...] = ()

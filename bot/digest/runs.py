@@ -23,10 +23,10 @@ from bot.digest.model import AuditEntry, OrgSummary, PersonDigest
 from bot.digest.period import Schedule, period_key, schedule_of
 from bot.digest.preferences import opted_out
 from bot.digest.summary import org_summary
-from bot.escalations.service import to_view
+from bot.escalations.engine import to_view
 from bot.escalations.views import EscalationView, aware
-from bot.matrix import default_actor, load_ownership
-from bot.ownership import Ownership
+from bot.ownership.index import Ownership
+from bot.ownership.matrix import default_actor, load_ownership
 from bot.raci_file.model import DigestSettings
 from bot.store import models as m
 from bot.store.db import Store
@@ -41,7 +41,7 @@ LATE_LIMIT = timedelta(hours=24)
 CHUNK = 2000
 
 
-class SlackDirectory(Protocol):
+class DepartureCheck(Protocol):
     """Asks Slack who is gone: {user id: "deleted" | "unknown"} among `slack_ids`."""
 
     def gone(self, slack_ids: Collection[str]) -> dict[str, str]: ...
@@ -107,7 +107,7 @@ def audit_since(session: Session, since: datetime, until: datetime) -> list[Audi
 
 
 def prepare(store: Store, ownership: Ownership, *, schedule: Schedule | None, period: datetime, now: datetime,
-            directory: SlackDirectory | None) -> Preparation:
+            directory: DepartureCheck | None) -> Preparation:
     """Compute every digest of `period` from the store as it is now; only `directory` talks to Slack."""
     with store.session() as session:
         since = window_start(session, schedule, period)
@@ -150,7 +150,7 @@ def _recipients(digests: Sequence[PersonDigest], *, refused: set[str],
     return list(chosen.values()), {k: v for k, v in skipped.items() if v}
 
 
-def start_run(store: Store, *, now: datetime, renderer: Renderer, directory: SlackDirectory | None,
+def start_run(store: Store, *, now: datetime, renderer: Renderer, directory: DepartureCheck | None,
               late_limit: timedelta | None = LATE_LIMIT, actor: str | None = None) -> RunStart:
     """Claim this period's digest if its time has come and nobody has; prepare all its deliveries if we win."""
     with store.session() as session:

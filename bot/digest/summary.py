@@ -23,7 +23,7 @@ from bot.digest.model import (
     VacantRole,
 )
 from bot.escalations.views import EscalationView
-from bot.ownership import Ownership
+from bot.ownership.index import Ownership
 from bot.raci_file.model import Activity, Team, person_ref
 
 OWNING = ("R", "A")

@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.escalations.engine import audit, enqueue, enqueue_status, to_view
 from bot.escalations.policy import format_duration, step_letter, step_level, step_round
-from bot.escalations.service import audit, enqueue, enqueue_status, to_view
 from bot.escalations.views import Delivery, Notifier, Outgoing
 from bot.store.db import Store
 from bot.store.escalation_models import Escalation, Notification

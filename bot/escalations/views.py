@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.escalations.policy import step_letter, step_level, step_round
+from bot.ownership.answers import Holder
 
 STATUSES = ("open", "acknowledged", "resolved", "unanswered")
 
@@ -16,21 +17,6 @@ def aware(value: datetime | None) -> datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Owner:
-    handle: str | None
-    name: str | None
-    slack_id: str | None
-    role: str | None
-    role_name: str | None = None
-    vacant: bool = False
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Owner:
-        return cls(handle=data.get("handle"), name=data.get("name"), slack_id=data.get("slack_id"),
-                   role=data.get("role"), role_name=data.get("role_name"), vacant=bool(data.get("vacant")))
 
 
 @dataclass(frozen=True)
@@ -48,7 +34,7 @@ class EscalationView:
     step: int
     ack_timeout: timedelta
     repeats: int
-    owners: dict[str, tuple[Owner, ...]]
+    owners: dict[str, tuple[Holder, ...]]
     notes: tuple[str, ...]
     next_due_at: datetime | None
     created_at: datetime
@@ -70,7 +56,7 @@ class EscalationView:
     def letter(self) -> str | None:
         return step_letter(self.step) if self.step >= 0 else None
 
-    def pageable(self, letter: str) -> tuple[Owner, ...]:
+    def pageable(self, letter: str) -> tuple[Holder, ...]:
         """The holders of a letter that can be sent a DM."""
         return tuple(o for o in self.owners.get(letter, ()) if o.slack_id)
 

@@ -379,7 +379,7 @@ def _raw_text(entry: Any, field: str) -> str | None:
     return value if value.__class__ is str and value.strip() else None
 
 
-def read_document(tree: Any, *, source: str) -> tuple[RaciDocument, list[Finding]]:
+def document_from_tree(tree: Any, *, source: str) -> tuple[RaciDocument, list[Finding]]:
     """The document in a parsed YAML tree, with structural findings in file order."""
     reader = _Reader(source)
     doc = reader.document(tree)

@@ -20,7 +20,7 @@ from bot.raci_file.model import (
     Role,
     Team,
 )
-from bot.raci_file.structure import read_document
+from bot.raci_file.structure import document_from_tree
 from bot.raci_file.yaml_scalar import yaml_scalar
 from bot.raci_file.yaml_tree import LineLoader
 
@@ -37,7 +37,7 @@ def load_yaml(text: str, *, source: str) -> tuple[RaciDocument, list[Finding]]:
         except RecursionError:
             message = "the YAML is nested too deeply to read"
             return RaciDocument(), [Finding("error", "file", message, None, source)]
-        return read_document(tree, source=source)
+        return document_from_tree(tree, source=source)
 
 
 @contextmanager

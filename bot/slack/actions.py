@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.slack.blocks.answer import PICK_ACTION, SHARE_ACTION
+from bot.slack.blocks.answer import ANSWER_PICK_ACTION, SHARE_ACTION
 from bot.slack.blocks.listing import PAGE_ACTION
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def register(app: App, deps: SlackDeps) -> None:
                                         shared_by=body["user"]["id"])
         respond(response_type="in_channel", replace_original=False, **message.kwargs())
 
-    @app.action(re.compile(rf"^{PICK_ACTION}_\d+$"))
+    @app.action(re.compile(rf"^{ANSWER_PICK_ACTION}_\d+$"))
     def pick(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         value = button_value(action)

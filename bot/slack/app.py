@@ -8,13 +8,15 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
-from bot.service import OwnershipService
+from bot.ownership.live import OwnershipService
+from bot.runtime.ticker import Ticker
 from bot.settings import Settings
 from bot.slack import actions, commands, dedup, errors, escalations, events, home, observability
 from bot.slack.dedup import Deduplicator
 from bot.slack.deps import SlackDeps
-from bot.slack.escalating import EscalationDesk
-from bot.slack.mentions import Directory
+from bot.slack.digest_sender import slack_digests
+from bot.slack.directory import PeopleDirectory
+from bot.slack.escalation_desk import EscalationDesk
 from bot.slack.notifier import SlackNotifier
 from bot.slack.observability import CountingRateLimitHandler, InstrumentedWebClient
 from bot.slack.replies import Replies
@@ -33,6 +35,11 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
+def build_ticker(store: Store, client: WebClient) -> Ticker:
+    """The ticker the app runs in-process and `raci tick` runs once: escalations, then the digest, via `client`."""
+    return Ticker(store, SlackNotifier(client), digests=slack_digests(store, client))
+
+
 def create_app(settings: Settings, service: OwnershipService, store: Store, *,
                client: WebClient | None = None) -> App:
     """A Bolt app with every listener registered; checks the bot token with auth.test."""
@@ -44,7 +51,7 @@ def create_app(settings: Settings, service: OwnershipService, store: Store, *,
         process_before_response=False,  # ack first, answer in a background thread
         logger=logging.getLogger("slack_bolt"),
     )
-    directory = Directory(service)
+    directory = PeopleDirectory(service)
     desk = EscalationDesk(service=service, store=store, directory=directory,
                           notifier=SlackNotifier(client))
     deps = SlackDeps(service=service, store=store, replies=Replies(service, directory, desk),

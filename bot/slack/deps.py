@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.service import OwnershipService
+from bot.ownership.live import OwnershipService
 from bot.slack.dedup import Deduplicator
-from bot.slack.escalating import EscalationDesk
+from bot.slack.escalation_desk import EscalationDesk
 from bot.slack.replies import Replies
 from bot.store.db import Store
 

@@ -11,7 +11,7 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.logs import bind
+from bot.runtime.logs import bind
 from bot.slack.blocks.kit import Message
 from bot.slack.blocks.notes import failure_message, note_message
 from bot.slack.observability import mark_failed

@@ -9,19 +9,19 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.escalations.service import EscalationNotFound
+from bot.escalations.engine import EscalationNotFound
 from bot.slack.actions import button_value
 from bot.slack.blocks.escalation import ACK, CANCEL, RESOLVE
 from bot.slack.blocks.escalation_forms import (
     ESCALATE_ACTION,
+    ESCALATE_PICK_ACTION,
     MODAL_CALLBACK,
-    PICK_ACTION,
     PROBLEM_BLOCK,
     modal_values,
     modal_view,
 )
 from bot.slack.blocks.kit import Message
-from bot.slack.escalating import Origin, dm_after, outcome_note
+from bot.slack.escalation_desk import Origin, dm_after, outcome_note
 
 if TYPE_CHECKING:
     from bot.slack.deps import SlackDeps
@@ -72,7 +72,7 @@ def register(app: App, deps: SlackDeps) -> None:
                                  origin=origin, client=client)
         tell(client, user=user, channel=origin.channel, message=message)
 
-    @app.action(re.compile(rf"^{PICK_ACTION}_\d+$"))
+    @app.action(re.compile(rf"^{ESCALATE_PICK_ACTION}_\d+$"))
     def pick_activity(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient,
                       respond: Respond) -> None:
         ack()

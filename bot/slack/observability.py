@@ -17,8 +17,8 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.slack_response import SlackResponse
 
-from bot import metrics
-from bot.logs import bind
+from bot.runtime import metrics
+from bot.runtime.logs import bind
 
 # What the HTTP layer and Bolt's middleware learn about the request being handled on this thread.
 REQUEST: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("slack_request", default=None)

@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 
-from bot.answers import Holder
 from bot.digest.preferences import digest_enabled, set_digest_enabled
 from bot.errors import RaciError
-from bot.ownership import Ownership
+from bot.ownership.answers import Holder
+from bot.ownership.index import Ownership
+from bot.ownership.live import OwnershipService
 from bot.raci_file.model import Activity, Person, Role, person_ref
-from bot.service import OwnershipService
 from bot.slack.blocks.answer import answer_message
 from bot.slack.blocks.digest import preference_reply
 from bot.slack.blocks.help import help_message
@@ -23,8 +23,8 @@ from bot.slack.blocks.kit import Message
 from bot.slack.blocks.listing import ActivityRow, list_message
 from bot.slack.blocks.notes import note_message
 from bot.slack.blocks.people import Profile, RoleView, home_view, not_in_matrix_view, role_message, who_message
-from bot.slack.escalating import EscalationDesk, Origin
-from bot.slack.mentions import Directory
+from bot.slack.directory import PeopleDirectory
+from bot.slack.escalation_desk import EscalationDesk, Origin
 from bot.slack.queries import (
     Ask,
     DigestPreference,
@@ -54,7 +54,7 @@ class Asker:
 class Replies:
     """Builds the message for each kind of question; user mistakes become a note, never an error."""
 
-    def __init__(self, service: OwnershipService, directory: Directory,
+    def __init__(self, service: OwnershipService, directory: PeopleDirectory,
                  escalations: EscalationDesk | None = None) -> None:
         self.service = service
         self.directory = directory

@@ -13,7 +13,7 @@ from gunicorn.app.base import BaseApplication
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-from bot import metrics
+from bot.runtime import metrics
 from bot.slack.observability import RequestTimer
 
 SLACK_PATH = "/slack/events"

@@ -26,7 +26,7 @@ def is_empty(session: Session) -> bool:
     return not any(counts)
 
 
-def read_document(session: Session) -> RaciDocument:
+def stored_document(session: Session) -> RaciDocument:
     """Everything the store holds, in file order."""
     people_by_id: dict[int, str] = {}
     people: list[Person] = []

@@ -7,32 +7,24 @@ changed item are rewritten whole. Everything runs in the caller's transaction.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from bot.changes import Change, diff_documents
+from bot.raci_file.diff import Change, diff_documents
 from bot.raci_file.model import LETTERS, RaciDocument, name_key, person_ref
 from bot.store import models as m
-from bot.store.snapshot import read_document
-
-CHUNK = 5000  # rows per IN (...) list: keeps statements under SQLite's and psycopg's parameter limits
-
-
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+from bot.store.audit import record_changes
+from bot.store.bulk import chunks, insert_rows
+from bot.store.snapshot import stored_document
 
 
 def write_document(
     session: Session, new: RaciDocument, *, actor: str, source: str | None, action: str = "import"
 ) -> list[Change]:
     """Sync the store to `new`; returns the changes, which are also written to the audit log."""
-    old = read_document(session)
+    old = stored_document(session)
     learned = keep_learned_slack_ids(session, new)
     changes = diff_documents(old, new)
     touched = {(c.subject_type, c.subject) for c in changes}
@@ -43,59 +35,11 @@ def write_document(
     _sync_activities(session, ids, new, touched)
     if any(c.subject_type == "synonyms" for c in changes) or old.synonyms != new.synonyms:
         session.execute(delete(m.Synonym))
-        _insert(session, m.Synonym, [{"terms": g, "position": i} for i, g in enumerate(new.synonyms)])
+        insert_rows(session, m.Synonym, [{"terms": g, "position": i} for i, g in enumerate(new.synonyms)])
     if any(c.subject_type == "settings" for c in changes):
         _write_settings(session, new)
     record_changes(session, changes, actor=actor, source=source, action=action)
     return changes
-
-
-def record_changes(
-    session: Session, changes: Sequence[Change], *, actor: str, source: str | None, action: str
-) -> None:
-    """Append changes to the audit log, all stamped with the same time."""
-    now = datetime.now(UTC)
-    rows = [
-        {"at": now, "actor": actor, "source": source, "action": action, "subject_type": c.subject_type,
-         "subject": c.subject[:300], "change": c.change, "details": _jsonable(c.details)}
-        for c in changes
-    ]
-    _insert(session, m.AuditEvent, rows)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
-
-
-COPY_THRESHOLD = 2000  # rows from which PostgreSQL's COPY beats batched INSERTs
-
-
-def _insert(session: Session, model: type[m.Base], rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    table = model.__table__
-    if len(rows) >= COPY_THRESHOLD and session.get_bind().dialect.name == "postgresql":
-        _copy(session, table, rows)
-        return
-    # Core inserts on the table: executemany straight to the driver, no ORM bookkeeping per row.
-    for chunk in _chunks(rows):
-        session.execute(insert(table), list(chunk))
-
-
-def _copy(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Bulk load with COPY on the session's own connection (same transaction)."""
-    columns = list(rows[0])
-    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
-    names = ", ".join(f'"{c}"' for c in columns)
-    cursor = session.connection().connection.cursor()
-    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([json.dumps(row[c]) if c in json_columns and row[c] is not None else row[c]
-                            for c in columns])
 
 
 def _insert_returning_ids(
@@ -104,7 +48,7 @@ def _insert_returning_ids(
     """Bulk insert and return {natural key: new id}, read back in one query (cheaper than RETURNING)."""
     if not rows:
         return {}
-    _insert(session, model, rows)
+    insert_rows(session, model, rows)
     wanted = {row[key_column.key] for row in rows}
     return {key: rid for key, rid in session.execute(select(key_column, model.id)) if key in wanted}
 
@@ -123,7 +67,7 @@ def _sync_keyed(session: Session, model: Any, key_column: Any, existing: dict[st
                 desired: dict[str, dict[str, Any]], changed: set[str]) -> set[str]:
     """Delete, update and insert rows of one table by natural key; returns the keys (re)written."""
     gone = [k for k in existing if k not in desired]
-    for chunk in _chunks([existing[k] for k in gone]):
+    for chunk in chunks([existing[k] for k in gone]):
         session.execute(delete(model).where(model.id.in_(chunk)))
     for k in gone:
         del existing[k]
@@ -179,9 +123,9 @@ def _sync_roles(session: Session, ids: _Ids, new: RaciDocument, touched: set[tup
     rewritten = _sync_keyed(session, m.Role, m.Role.key, ids.roles, desired, changed)
     _positions(session, m.Role, m.Role.key, ids.roles, list(desired))
     role_ids = [ids.roles[k] for k in rewritten]
-    for chunk in _chunks(role_ids):
+    for chunk in chunks(role_ids):
         session.execute(delete(m.RoleMember).where(m.RoleMember.role_id.in_(chunk)))
-    _insert(session, m.RoleMember, [
+    insert_rows(session, m.RoleMember, [
         {"role_id": ids.roles[r.key], "person_id": ids.people[h], "position": i}
         for r in new.roles if r.key in rewritten for i, h in enumerate(dict.fromkeys(r.members))
     ])
@@ -193,7 +137,7 @@ def _sync_teams(session: Session, ids: _Ids, new: RaciDocument, touched: set[tup
     changed = {s for t, s in touched if t == "team"}
     rewritten = _sync_keyed(session, m.Team, m.Team.key, ids.teams, desired, changed)
     _positions(session, m.Team, m.Team.key, ids.teams, list(desired))
-    for chunk in _chunks([ids.teams[k] for k in rewritten]):
+    for chunk in chunks([ids.teams[k] for k in rewritten]):
         session.execute(delete(m.TeamRole).where(m.TeamRole.team_id.in_(chunk)))
     for team in new.teams:
         if team.key not in rewritten:
@@ -201,7 +145,7 @@ def _sync_teams(session: Session, ids: _Ids, new: RaciDocument, touched: set[tup
         for pos, (role_key, handles) in enumerate(team.members.items()):
             team_role_id = session.scalar(insert(m.TeamRole).returning(m.TeamRole.id).values(
                 team_id=ids.teams[team.key], role_id=ids.roles[role_key], position=pos))
-            _insert(session, m.TeamRoleMember, [
+            insert_rows(session, m.TeamRoleMember, [
                 {"team_role_id": team_role_id, "person_id": ids.people[h], "position": i}
                 for i, h in enumerate(dict.fromkeys(handles))
             ])
@@ -219,7 +163,7 @@ def _sync_activities(session: Session, ids: _Ids, new: RaciDocument, touched: se
     changed = {name_key(s) for t, s in touched if t == "activity"}
     rewritten = _sync_keyed(session, m.Activity, m.Activity.name_key, ids.activities, desired, changed)
     _positions(session, m.Activity, m.Activity.name_key, ids.activities, list(desired))
-    for chunk in _chunks([ids.activities[k] for k in rewritten]):
+    for chunk in chunks([ids.activities[k] for k in rewritten]):
         session.execute(delete(m.Assignment).where(m.Assignment.activity_id.in_(chunk)))
     rows = []
     for a in new.activities:
@@ -234,7 +178,7 @@ def _sync_activities(session: Session, ids: _Ids, new: RaciDocument, touched: se
                              "role_id": None if handle else ids.roles[ref],
                              "person_id": ids.people[handle] if handle else None})
                 position += 1
-    _insert(session, m.Assignment, rows)
+    insert_rows(session, m.Assignment, rows)
 
 
 def _write_settings(session: Session, new: RaciDocument) -> None:
@@ -247,4 +191,4 @@ def _write_settings(session: Session, new: RaciDocument) -> None:
         rows.append({"key": "digest", "value": {
             "schedule": digest.schedule, "timezone": digest.timezone, "channel": digest.channel,
             "direct_messages": digest.direct_messages}})
-    _insert(session, m.OrgSetting, rows)
+    insert_rows(session, m.OrgSetting, rows)

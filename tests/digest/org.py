@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 
-from bot.escalations import service
+from bot.escalations import engine
 from bot.escalations.policy import Policy
 from bot.escalations.ticker import advance_due
-from bot.ownership import Ownership
+from bot.ownership.index import Ownership
 from bot.raci_file import load_yaml
 from bot.raci_file.model import RaciDocument
 from bot.store import models as m
@@ -91,12 +91,12 @@ def with_history(store: Store, now: datetime, **settings: object) -> None:
     load(store, NOW, **settings)
     ownership = Ownership(document(NOW))
     raised = now - timedelta(hours=3)
-    docker = service.raise_escalation(
+    docker = engine.raise_escalation(
         store, answer=ownership.answer_activity("Docker packaging"), problem="image build fails", link=None,
         requester="U0ASKER01", channel=None, thread_ts=None, policy=POLICY, now=raised)
     advance_due(store, now=raised)
-    service.acknowledge(store, docker.id, by="U0LENA001", now=raised + timedelta(minutes=4))
-    service.raise_escalation(
+    engine.acknowledge(store, docker.id, by="U0LENA001", now=raised + timedelta(minutes=4))
+    engine.raise_escalation(
         store, answer=ownership.answer_activity("Release testing"), problem="release blocked", link=None,
         requester="U0ASKER01", channel=None, thread_ts=None, policy=POLICY, now=raised)
     for minutes in (0, 15, 30, 45, 60):  # nobody answers: unanswered after two rounds

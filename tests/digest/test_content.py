@@ -10,8 +10,9 @@ from bot.digest.content import person_digests
 from bot.digest.impact import impact, single_points
 from bot.digest.model import AuditEntry, OwnershipChange, PersonDigest
 from bot.digest.summary import org_summary
-from bot.escalations.views import EscalationView, Owner
-from bot.ownership import Ownership
+from bot.escalations.views import EscalationView
+from bot.ownership.answers import Holder
+from bot.ownership.index import Ownership
 from tests.digest.org import NOW, document
 
 PERIOD = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -24,7 +25,7 @@ def escalation(id_: int, activity: str, *, owners: dict[str, list[str]], status:
     return EscalationView(
         id=id_, activity=activity, team=team, problem="broken", link=None, requester="U0ASKER01", channel=None,
         thread_ts=None, status_ts=None, status=status, step=1, ack_timeout=timedelta(minutes=15), repeats=1,
-        owners={k: tuple(Owner(h, h, None, None) for h in v) for k, v in owners.items()}, notes=(),
+        owners={k: tuple(Holder(role=None, handle=h, name=h) for h in v) for k, v in owners.items()}, notes=(),
         next_due_at=None, created_at=created, acknowledged_at=created + ack_after if ack_after else None,
         acknowledged_by=None, closed_at=None, closed_by=None)
 

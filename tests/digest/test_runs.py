@@ -14,13 +14,14 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import func, select
 
+from bot.digest.job import Digests
 from bot.digest.pacing import Pacer
 from bot.digest.preferences import digest_enabled, set_digest_enabled
 from bot.digest.sender import OutgoingDigest
-from bot.digest.service import Digests
 from bot.escalations.views import Delivery
 from bot.slack.blocks.digest import BlockKitRenderer
-from bot.slack.digest_sender import SlackDigestTransport, SlackUserDirectory
+from bot.slack.digest_sender import SlackDigestTransport
+from bot.slack.directory import SlackDepartureCheck
 from bot.store.db import Store
 from bot.store.digest_models import DigestDelivery, DigestRun
 from tests.digest.fakes import DigestSlackApi, FakeTime
@@ -48,7 +49,7 @@ def time() -> FakeTime:
 
 
 def digests(store: Store, client: WebClient, time: FakeTime, **kwargs: object) -> Digests:
-    options: dict = {"budget": None, "late_limit": None, "directory": SlackUserDirectory(client), **kwargs}
+    options: dict = {"budget": None, "late_limit": None, "directory": SlackDepartureCheck(client), **kwargs}
     return Digests(store=store, transport=SlackDigestTransport(client), renderer=BlockKitRenderer(),
                    pacer=Pacer(monotonic=time.monotonic, sleep=time.sleep), **options)
 

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from slack_sdk import WebClient
 
 from bot.digest.pacing import Pacer
+from bot.runtime.ticker import Ticker
 from bot.slack.digest_sender import slack_digests
 from bot.slack.notifier import SlackNotifier
 from bot.store.db import Store
-from bot.ticker import Ticker
 from tests.digest.fakes import DigestSlackApi, FakeTime
 from tests.digest.org import DEACTIVATED, PROFILES, with_history
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.escalations import service
+from bot.escalations import engine
 from bot.escalations.policy import Policy
-from bot.matrix import import_file, load_ownership
+from bot.ownership.matrix import import_file, load_ownership
 from bot.store.db import Store
 from tests.fakes.slack_api import FakeSlackApi
 
@@ -31,7 +31,7 @@ def test_tick_sends_what_is_due_and_escalations_lists_it(
 ) -> None:
     import_file(store, ORG, actor="t")
     answer = load_ownership(store).answer_activity("Docker packaging")
-    raised = service.raise_escalation(store, answer=answer, problem="registry push fails", link=None,
+    raised = engine.raise_escalation(store, answer=answer, problem="registry push fails", link=None,
                                       requester="U0ASKER01", channel=None, thread_ts=None,
                                       policy=Policy(timedelta(minutes=15), 1),
                                       now=datetime.now(UTC) - timedelta(minutes=1))
@@ -49,7 +49,7 @@ def test_tick_sends_what_is_due_and_escalations_lists_it(
     [row] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert {k: row[k] for k in ("id", "activity", "status", "level", "acknowledged_by")} == {
         "id": raised.id, "activity": "Docker packaging", "status": "open", "level": 1, "acknowledged_by": None}
-    service.acknowledge(store, raised.id, by="U01LENAB01", now=datetime.now(UTC))
+    engine.acknowledge(store, raised.id, by="U01LENAB01", now=datetime.now(UTC))
     assert main(["escalations"]) == 0
     assert "acknowledged, level 1, acknowledged by U01LENAB01 after 1 min" in capsys.readouterr().out
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from slack_sdk import WebClient
 
-from bot.escalations import service
+from bot.escalations import engine
 from bot.escalations.ticker import tick
 from bot.slack.notifier import SlackNotifier
 from bot.store.db import Store
@@ -63,8 +63,8 @@ def buttons(call: Call) -> dict[str, dict]:
     return {e["text"]["text"]: e for b in call.params["blocks"] if b["type"] == "actions" for e in b["elements"]}
 
 
-def latest(store: Store) -> service.EscalationView:
-    return service.list_escalations(store)[0]
+def latest(store: Store) -> engine.EscalationView:
+    return engine.list_escalations(store)[0]
 
 
 def test_command_pages_responsible_then_accountable_then_owner_acknowledges(
@@ -86,17 +86,17 @@ def test_command_pages_responsible_then_accountable_then_owner_acknowledges(
     tick(store, notifier, now=datetime.now(UTC) + timedelta(minutes=16))
     [dm_a] = posts_to(running_app, PAT, containing="image build fails on main")
     assert "Accountable" in dm_a.blocks_text()
-    assert service.get(store, esc.id).level == 2
+    assert engine.get(store, esc.id).level == 2
 
     ack = buttons(dm)["Acknowledge"]
     refused = click(running_app, ack["action_id"], ack["value"], user="U0STRANGER", channel="D0STRANGER")
     assert refused.params["response_type"] == "ephemeral"
     assert "Only the Responsible or Accountable" in refused.params["text"]
-    assert service.get(store, esc.id).status == "open"
+    assert engine.get(store, esc.id).status == "open"
 
     done = click(running_app, ack["action_id"], ack["value"], user=LENA, channel="D0LENA0001")
     assert done.params.get("replace_original") is True and "acknowledged" in done.params["text"]
-    assert service.get(store, esc.id).status == "acknowledged"
+    assert engine.get(store, esc.id).status == "acknowledged"
     running_app.slack.wait_for("chat.update", lambda c: "Acknowledged by <@U0LENA001>" in c.blocks_text())
     [told] = posts_to(running_app, "U0ASKER01", containing="acknowledged your escalation")
     assert f"<@{LENA}> acknowledged" in told.params["text"]
@@ -105,7 +105,7 @@ def test_command_pages_responsible_then_accountable_then_owner_acknowledges(
     click(running_app, resolve["action_id"], resolve["value"], user=PAT, channel="D0PAT00001")
     [fyi] = posts_to(running_app, OMAR, containing="FYI")  # Informed
     assert fyi.params["text"].startswith("FYI") and f"resolved by <@{PAT}>" in fyi.params["text"]
-    listed = service.get(store, esc.id)
+    listed = engine.get(store, esc.id)
     assert (listed.status, listed.acknowledged_by, listed.closed_by) == ("resolved", LENA, PAT)
 
 
@@ -139,10 +139,10 @@ def test_escalate_button_opens_a_modal_and_submitting_raises(running_app: Runnin
 
 
 def test_ambiguous_activity_is_asked_back_never_guessed(running_app: RunningApp, store: Store) -> None:
-    before = len(service.list_escalations(store))
+    before = len(engine.list_escalations(store))
     reply = command(running_app, "escalate monitoring: dashboards are empty", channel="C0ESCAL003",
                     user="U0ASKER03")
-    assert "Which activity" in reply.params["text"] and len(service.list_escalations(store)) == before
+    assert "Which activity" in reply.params["text"] and len(engine.list_escalations(store)) == before
     choice = buttons(reply)["Data monitoring"]
     picked = click(running_app, choice["action_id"], choice["value"], user="U0ASKER03", channel="C0ESCAL003")
     assert picked.params["text"].startswith(f"Escalated to <@{OMAR}> (Responsible for Data monitoring)")

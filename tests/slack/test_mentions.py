@@ -7,10 +7,11 @@ from collections.abc import Iterator
 import pytest
 from slack_sdk import WebClient
 
-from bot.answers import Holder
-from bot.matrix import ensure_loaded
-from bot.service import OwnershipService
-from bot.slack.mentions import Directory, holder_mention, holders_text
+from bot.ownership.answers import Holder
+from bot.ownership.live import OwnershipService
+from bot.ownership.matrix import ensure_loaded
+from bot.slack.directory import PeopleDirectory
+from bot.slack.mentions import holder_mention, holders_text
 from bot.store.db import Store
 from tests.fakes.slack_api import FakeSlackApi
 from tests.slack.conftest import DIRECTORY, ORG_FILE, PROFILES
@@ -50,7 +51,7 @@ def client(slack: FakeSlackApi) -> WebClient:
 
 
 def test_email_lookup_happens_once_and_is_saved(slack: FakeSlackApi, service: OwnershipService) -> None:
-    directory = Directory(service)
+    directory = PeopleDirectory(service)
     for _ in range(3):
         answer = directory.resolve(service.answer("release testing"), client(slack))
         assert answer.accountable[0].slack_id == "U0RAJ0001"
@@ -60,7 +61,7 @@ def test_email_lookup_happens_once_and_is_saved(slack: FakeSlackApi, service: Ow
 
 
 def test_unknown_email_is_shown_by_name_and_not_asked_again(slack: FakeSlackApi, service: OwnershipService) -> None:
-    directory = Directory(service)
+    directory = PeopleDirectory(service)
     for _ in range(2):
         answer = directory.resolve(service.answer("model training code", team="search"), client(slack))
         assert holders_text(answer.accountable) == "Carl Jung"
@@ -68,7 +69,7 @@ def test_unknown_email_is_shown_by_name_and_not_asked_again(slack: FakeSlackApi,
 
 
 def test_lookup_failure_other_than_not_found_is_retried_later(slack: FakeSlackApi, service: OwnershipService) -> None:
-    directory = Directory(service)
+    directory = PeopleDirectory(service)
     slack.fail("users.lookupByEmail", "missing_scope")
     first = directory.resolve(service.answer("release testing"), client(slack))
     assert first.accountable[0].slack_id is None
@@ -77,7 +78,7 @@ def test_lookup_failure_other_than_not_found_is_retried_later(slack: FakeSlackAp
 
 
 def test_person_for_user_by_id_then_by_email(slack: FakeSlackApi, service: OwnershipService) -> None:
-    directory = Directory(service)
+    directory = PeopleDirectory(service)
     assert directory.person_for_user("U0OMAR001", client(slack)).handle == "omar"
     assert slack.calls("users.info") == []
     assert directory.person_for_user("U0NOOR001", client(slack)).handle == "noor"

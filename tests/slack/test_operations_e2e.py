@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from slack_sdk import WebClient
 
-from bot.escalations import service as escalations
+from bot.escalations import engine as escalations
 from bot.escalations.policy import Policy
 from bot.escalations.ticker import tick
-from bot.matrix import load_ownership
+from bot.ownership.matrix import load_ownership
 from bot.slack.notifier import SlackNotifier
 from bot.store.db import Store
 from tests.fakes.slack_api import FakeSlackApi
@@ -152,7 +152,7 @@ def test_an_import_elsewhere_reaches_the_running_app_without_a_restart(
 ) -> None:
     import time
 
-    from bot.matrix import import_file
+    from bot.ownership.matrix import import_file
     from tests.slack.conftest import ORG_FILE
 
     app = launch(db_url, slack, tmp_path, RACI_RELOAD_SECONDS="1")

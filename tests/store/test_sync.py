@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.errors import InvalidRaciFile
-from bot.matrix import check_store, export_store, history, import_file, load_ownership
+from bot.ownership.matrix import check_store, export_store, history, import_file, load_ownership
 from bot.store import models as m
 from bot.store.db import Store
 from tests.conftest import REPO
@@ -147,7 +147,7 @@ def test_replicas_starting_together_migrate_and_import_once(db_url: str) -> None
     """Two processes' worth of startup at the same moment: one does the work, the other waits, then serves."""
     import threading
 
-    from bot.matrix import ensure_loaded
+    from bot.ownership.matrix import ensure_loaded
 
     barrier = threading.Barrier(3)
     reports: list[object] = []

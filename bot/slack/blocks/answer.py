@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.answers import Answer
+from bot.ownership.answers import Answer
 from bot.slack.blocks.escalation_forms import escalate_button
 from bot.slack.blocks.kit import (
     Block,
@@ -18,7 +18,7 @@ from bot.slack.blocks.kit import (
 from bot.slack.mentions import holders_text
 
 SHARE_ACTION = "raci_share"
-PICK_ACTION = "raci_pick"  # one per candidate: raci_pick_0, raci_pick_1, …
+ANSWER_PICK_ACTION = "raci_pick"  # one per candidate: raci_pick_0, raci_pick_1, …
 MAX_CANDIDATES = 5
 
 
@@ -60,7 +60,8 @@ def answer_text(answer: Answer) -> str:
 
 
 def _candidate_buttons(answer: Answer) -> Block:
-    return actions(*(button(c.activity, action_id=f"{PICK_ACTION}_{i}", value=activity_value(c.activity, answer.team))
+    return actions(*(button(c.activity, action_id=f"{ANSWER_PICK_ACTION}_{i}",
+                            value=activity_value(c.activity, answer.team))
                      for i, c in enumerate(answer.candidates[:MAX_CANDIDATES])))
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.digest.model import EscalationStats, Holding, OrgSummary, PersonDigest
+from bot.digest.model import EscalationStats, GroupedInvolvement, OrgSummary, PersonDigest
 from bot.escalations.policy import format_duration
 from bot.slack.blocks.kit import MAX_SECTION_TEXT, Block, Message, context, escape, fit, header, section, truncate
 
@@ -47,13 +47,13 @@ def _listing(title: str, lines: Sequence[str], *, total: int | None = None, more
 # -- a person's DM -----------------------------------------------------------------------------------
 
 
-def _holding(h: Holding) -> str:
+def _holding(h: GroupedInvolvement) -> str:
     ways = ", ".join("directly" if way == "directly" else f"as {escape(way)}" for way in h.via)
     where = f" in {escape(h.team)}" if h.team else ""
     return f"• *{escape(h.activity)}* — {ways}{where}"
 
 
-def _collapsed(label: str, holdings: Sequence[Holding]) -> str:
+def _collapsed(label: str, holdings: Sequence[GroupedInvolvement]) -> str:
     names = ", ".join(dict.fromkeys(escape(h.activity) for h in holdings))
     return f"*{label}* ({len(holdings)}): {truncate(names, COLLAPSED_CHARS)}"
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.escalations.policy import format_duration
-from bot.escalations.views import EscalationView, Owner
+from bot.escalations.views import EscalationView
+from bot.ownership.answers import Holder
 from bot.slack.blocks.kit import Message, actions, button, context, escape, header, section, truncate
 
 ACK = "escalation_ack"
@@ -14,7 +15,7 @@ STATUS_ICONS = {"open": ":rotating_light:", "acknowledged": ":eyes:", "resolved"
                 "unanswered": ":warning:"}
 
 
-def owner_mention(owner: Owner) -> str:
+def owner_mention(owner: Holder) -> str:
     if owner.slack_id:
         return f"<@{owner.slack_id}>"
     if owner.vacant:
@@ -22,7 +23,7 @@ def owner_mention(owner: Owner) -> str:
     return escape(owner.name or owner.handle or "someone")
 
 
-def mentions(owners: tuple[Owner, ...]) -> str:
+def mentions(owners: tuple[Holder, ...]) -> str:
     return ", ".join(dict.fromkeys(owner_mention(o) for o in owners)) or "_nobody_"
 
 

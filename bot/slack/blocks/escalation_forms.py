@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.answers import Answer
+from bot.ownership.answers import Answer
 from bot.slack.blocks.kit import Block, Message, actions, button, context, escape, section, truncate
 
 ESCALATE_ACTION = "raci_escalate"  # the button on an answer: opens the modal
-PICK_ACTION = "escalate_pick"  # one per candidate activity: escalate_pick_0, …
+ESCALATE_PICK_ACTION = "escalate_pick"  # one per candidate activity: escalate_pick_0, …
 MODAL_CALLBACK = "escalation_modal"
 PROBLEM_BLOCK, PROBLEM_INPUT = "problem", "problem_input"
 LINK_BLOCK, LINK_INPUT = "link", "link_input"
@@ -33,7 +33,7 @@ def choose_activity_message(answer: Answer, *, problem: str, origin_channel: str
                             thread_ts: str | None) -> Message:
     """The query was ambiguous or unknown: ask which activity, never guess."""
     buttons = [
-        button(c.activity, action_id=f"{PICK_ACTION}_{i}",
+        button(c.activity, action_id=f"{ESCALATE_PICK_ACTION}_{i}",
                value={"a": c.activity, "t": answer.team, "p": problem, "c": origin_channel, "th": thread_ts})
         for i, c in enumerate(answer.candidates[:MAX_CANDIDATES])
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.answers import Holder, Involvement
+from bot.ownership.answers import Holder, Involvement
 from bot.raci_file.model import LETTER_NAMES
 from bot.slack.blocks.kit import (
     MAX_VIEW_BLOCKS,

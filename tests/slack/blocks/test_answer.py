@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.answers import Answer, Holder, Suggestion
+from bot.ownership.answers import Answer, Holder, Suggestion
 from bot.slack.blocks.answer import answer_message, build_answer_blocks
 from tests.slack.block_kit import check_message
 

@@ -9,7 +9,7 @@ from bot.digest.model import (
     ActivityGap,
     EscalationStats,
     GonePerson,
-    Holding,
+    GroupedInvolvement,
     MatrixChanges,
     OrgSummary,
     OwnershipChange,
@@ -26,7 +26,8 @@ SINCE = PERIOD - timedelta(days=7)
 
 
 def test_a_huge_person_digest_stays_short_and_valid() -> None:
-    held = tuple(Holding(f"Activity {i} " + "x" * 80, "A", ("Data Engineer",), "Search team") for i in range(500))
+    held = tuple(GroupedInvolvement(f"Activity {i} " + "x" * 80, "A", ("Data Engineer",), "Search team")
+                 for i in range(500))
     changes = tuple(OwnershipChange(SINCE, "alice@laptop", "gained", f"Activity {i}", letter="A") for i in range(300))
     digest = PersonDigest("omar", "Omar", "U0OMAR001", PERIOD, SINCE, accountable=held, responsible=held,
                           consulted=held, informed=held, escalations=EscalationStats(raised=3, acknowledged=2,

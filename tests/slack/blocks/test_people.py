@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.answers import Holder, Involvement
+from bot.ownership.answers import Holder, Involvement
 from bot.slack.blocks.help import help_message
 from bot.slack.blocks.notes import failure_message, note_message
 from bot.slack.blocks.people import Profile, RoleView, home_view, not_in_matrix_view, role_message, who_message

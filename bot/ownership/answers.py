@@ -21,6 +21,12 @@ class Holder:
     slack_usergroup: str | None = None  # the role's Slack user group, if any
     vacant: bool = False
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Holder:
+        """A holder as stored with an escalation (or printed by to_json)."""
+        return cls(handle=data.get("handle"), name=data.get("name"), slack_id=data.get("slack_id"),
+                   role=data.get("role"), role_name=data.get("role_name"), vacant=bool(data.get("vacant")))
+
     def to_json(self) -> dict[str, Any]:
         if self.vacant:
             return {"handle": None, "role": self.role, "vacant": True}

@@ -12,18 +12,18 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from bot.changes import Change
 from bot.errors import InvalidRaciFile
-from bot.ownership import Ownership
+from bot.ownership.index import Ownership
 from bot.raci_file import load_file
 from bot.raci_file.csv_io import CsvMatrix, dump_csv
+from bot.raci_file.diff import Change
 from bot.raci_file.findings import Finding
 from bot.raci_file.model import Activity, RaciDocument, name_key
 from bot.raci_file.rules import check
 from bot.raci_file.yaml_io import dump_yaml
 from bot.store import models as m
 from bot.store.db import Store
-from bot.store.snapshot import is_empty, read_document
+from bot.store.snapshot import is_empty, stored_document
 from bot.store.sync import write_document
 
 # Imports in several processes (replicas syncing on start, an admin's CLI) run one at a time.
@@ -107,7 +107,7 @@ def import_file(
     with store.session() as session:
         _lock_imports(session)
         progress("reading the store")
-        current = read_document(session)
+        current = stored_document(session)
         doc, findings = read_file(path, current=current, progress=progress)
         progress("writing the changes")
         changes = write_document(session, doc, actor=actor or default_actor(), source=str(path))
@@ -124,7 +124,7 @@ def ensure_loaded(store: Store, path: str | Path, *, actor: str | None = None) -
         _lock_imports(session)
         if not is_empty(session):  # another process loaded it while we waited for the lock
             return None
-        doc, findings = read_file(path, current=read_document(session))
+        doc, findings = read_file(path, current=stored_document(session))
         changes = write_document(session, doc, actor=actor or default_actor(), source=str(path))
     return ImportReport(source=str(path), changes=changes, findings=findings)
 
@@ -132,14 +132,14 @@ def ensure_loaded(store: Store, path: str | Path, *, actor: str | None = None) -
 def export_store(store: Store, *, fmt: str = "yaml") -> str:
     """The store in the file format: import -> export -> import -> export is a fixed point."""
     with store.session() as session:
-        doc = read_document(session)
+        doc = stored_document(session)
     return dump_csv(doc) if fmt == "csv" else dump_yaml(doc)
 
 
 def check_store(store: Store) -> list[Finding]:
     """The format's rules applied to what the store holds."""
     with store.session() as session:
-        return check(read_document(session), source="store")
+        return check(stored_document(session), source="store")
 
 
 MATRIX_ACTIONS = ("import", "slack_id_learned")  # audit actions that change what the index answers
@@ -155,7 +155,7 @@ def load_ownership(store: Store) -> Ownership:
     """Build the in-memory ownership index from the store."""
     with store.session() as session:
         revision = store_revision(session)
-        doc = read_document(session)
+        doc = stored_document(session)
     return Ownership(doc, revision=revision)
 
 

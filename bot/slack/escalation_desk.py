@@ -13,18 +13,18 @@ from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 
-from bot.answers import Answer
 from bot.errors import RaciError
-from bot.escalations import service
+from bot.escalations import engine
 from bot.escalations.policy import policy_for
 from bot.escalations.ticker import tick
 from bot.escalations.views import EscalationView, Notifier
-from bot.service import OwnershipService
+from bot.ownership.answers import Answer
+from bot.ownership.live import OwnershipService
 from bot.slack.blocks.escalation import list_lines, preview_text
 from bot.slack.blocks.escalation_forms import choose_activity_message, usage_message
 from bot.slack.blocks.kit import Message, context, escape, section, sections_of_lines
 from bot.slack.blocks.notes import note_message
-from bot.slack.mentions import Directory
+from bot.slack.directory import PeopleDirectory
 from bot.slack.queries import split_team
 from bot.store.db import Store
 
@@ -52,7 +52,7 @@ def split_problem(text: str) -> tuple[str, str] | None:
 class EscalationDesk:
     """Turns Slack requests into escalations, and clicks into acknowledgements and resolutions."""
 
-    def __init__(self, *, service: OwnershipService, store: Store, directory: Directory,
+    def __init__(self, *, service: OwnershipService, store: Store, directory: PeopleDirectory,
                  notifier: Notifier) -> None:
         self.service = service
         self.store = store
@@ -89,16 +89,16 @@ class EscalationDesk:
             return note_message(f"{activity!r} is no longer in the RACI matrix. Try `/raci list`.")
         answer = self.directory.resolve(answer, client)  # Slack IDs by email, once
         policy = policy_for(ownership.activity(activity), ownership.doc.settings)
-        raised = service.raise_escalation(
+        raised = engine.raise_escalation(
             self.store, answer=answer, problem=problem, link=link, requester=origin.user, channel=origin.channel,
             thread_ts=origin.thread_ts, policy=policy, now=datetime.now(UTC))
         self.tick_now()
         text = preview_text(raised)
         return Message(text, [section(text), context(f"Escalation #{raised.id} · `/raci escalations` lists open ones")])
 
-    def act(self, verb: str, escalation_id: int, *, user: str) -> service.Outcome:
+    def act(self, verb: str, escalation_id: int, *, user: str) -> engine.Outcome:
         """Acknowledge, resolve or cancel on behalf of `user`; refusals change nothing."""
-        action = {"ack": service.acknowledge, "resolve": service.resolve, "cancel": service.cancel}[verb]
+        action = {"ack": engine.acknowledge, "resolve": engine.resolve, "cancel": engine.cancel}[verb]
         outcome = action(self.store, escalation_id, by=user, now=datetime.now(UTC))
         if outcome.changed:
             self.tick_now()
@@ -108,7 +108,7 @@ class EscalationDesk:
         """`/raci escalations`: the open ones about the asker's activities (all open ones if not in the matrix)."""
         person = self.directory.person_for_user(user, client)
         mine = {i.activity for i in self.service.current.involvements(person)} if person else None
-        listed = [e for e in service.list_escalations(self.store, open_only=True)
+        listed = [e for e in engine.list_escalations(self.store, open_only=True)
                   if mine is None or e.activity in mine or e.requester == user]
         if not listed:
             return note_message("No open escalations about your activities. :tada:")
@@ -124,12 +124,12 @@ class EscalationDesk:
             log.exception("immediate tick failed; the periodic ticker will retry")
 
 
-def outcome_note(outcome: service.Outcome) -> Message:
+def outcome_note(outcome: engine.Outcome) -> Message:
     return Message(outcome.message, [section(escape(outcome.message) if "<@" not in outcome.message
                                              else outcome.message)])
 
 
-def dm_after(outcome: service.Outcome, verb: str, user: str) -> Message:
+def dm_after(outcome: engine.Outcome, verb: str, user: str) -> Message:
     """What the owner's DM turns into after their click: the buttons go, the outcome stays."""
     esc: EscalationView = outcome.escalation
     did = {"ack": "acknowledged", "resolve": "resolved", "cancel": "cancelled"}[verb]

@@ -9,14 +9,14 @@ from collections.abc import Callable
 
 from sqlalchemy import update
 
-from bot import metrics
-from bot.answers import Answer
-from bot.changes import Change
-from bot.matrix import load_ownership, store_revision
-from bot.ownership import Ownership
+from bot.ownership.answers import Answer
+from bot.ownership.index import Ownership
+from bot.ownership.matrix import load_ownership, store_revision
+from bot.raci_file.diff import Change
+from bot.runtime import metrics
 from bot.store import models as m
+from bot.store.audit import record_changes
 from bot.store.db import Store
-from bot.store.sync import record_changes
 
 log = logging.getLogger(__name__)
 

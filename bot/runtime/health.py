@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.service import OwnershipService
+from bot.ownership.live import OwnershipService
 from bot.store.db import Store, current_revision, schema_head
 
 

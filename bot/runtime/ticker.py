@@ -14,13 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bot.digest.service import DigestReport, Digests
+from bot.digest.job import DigestReport, Digests
 from bot.escalations.ticker import TickReport
 from bot.escalations.ticker import tick as tick_escalations
 from bot.escalations.views import Notifier
 from bot.store.db import Store
 
 log = logging.getLogger(__name__)
+# SIGTERM waits this long for the pass in progress (Kubernetes gives 30 s; gunicorn's own grace is 10 s).
+SHUTDOWN_SECONDS = 10.0
 
 
 def utcnow() -> datetime:
@@ -91,3 +93,25 @@ class Ticker:
             threading.Thread(target=self.run_forever, args=(interval, stop, self.run_digest, "digest"),
                              name="raci-digest", daemon=True).start()
         return thread, stop
+
+
+class TickerThread:
+    """The in-process ticker, every `interval` seconds (0: a cron job runs `raci tick` instead)."""
+
+    def __init__(self, ticker: Ticker, *, interval: float) -> None:
+        self.ticker = ticker
+        self.interval = interval
+        self.running: tuple[threading.Thread, threading.Event] | None = None
+
+    def start(self) -> None:
+        """Start ticking in the background, unless the interval is 0."""
+        if self.interval > 0:
+            self.running = self.ticker.start(self.interval)
+
+    def stop(self) -> None:
+        """Let the pass in progress finish its claimed steps (their leases would free them anyway)."""
+        if self.running is not None:
+            thread, stop = self.running
+            stop.set()
+            thread.join(timeout=SHUTDOWN_SECONDS)
+            self.running = None

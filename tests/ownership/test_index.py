@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.errors import UnknownPerson, UnknownRole, UnknownTeam
-from bot.ownership import Ownership
+from bot.ownership.index import Ownership
 from bot.raci_file import load_file
 
-ORG = Path(__file__).resolve().parent / "fixtures" / "org.yaml"
+ORG = Path(__file__).resolve().parents[1] / "fixtures" / "org.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.answers import Answer, Holder
-from bot.changes import Change, ChangeKind
 from bot.escalations.policy import Policy
-from bot.escalations.views import EscalationView, Owner, aware
+from bot.escalations.views import EscalationView, aware
+from bot.ownership.answers import Answer, Holder
+from bot.raci_file.diff import Change, ChangeKind
+from bot.store.audit import record_changes
 from bot.store.db import Store
 from bot.store.escalation_models import Escalation, Notification
-from bot.store.sync import record_changes
 
 
 class EscalationNotFound(LookupError):
@@ -36,7 +36,7 @@ def _owner_json(h: Holder) -> dict[str, object]:
 
 
 def to_view(row: Escalation) -> EscalationView:
-    owners = {letter: tuple(Owner.from_json(o) for o in row.owners.get(letter, [])) for letter in "RACI"}
+    owners = {letter: tuple(Holder.from_json(o) for o in row.owners.get(letter, [])) for letter in "RACI"}
     return EscalationView(
         id=row.id, activity=row.activity, team=row.team, problem=row.problem, link=row.link,
         requester=row.requester, channel=row.channel, thread_ts=row.thread_ts, status_ts=row.status_ts,

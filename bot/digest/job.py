@@ -10,10 +10,10 @@ from bot.digest.impact import impact
 from bot.digest.model import Impact, OrgSummary, PersonDigest
 from bot.digest.pacing import Pacer
 from bot.digest.period import DigestNotScheduled, schedule_of
-from bot.digest.runs import LATE_LIMIT, Renderer, RunStart, SlackDirectory, digest_settings, prepare, start_run
+from bot.digest.runs import LATE_LIMIT, DepartureCheck, Renderer, RunStart, digest_settings, prepare, start_run
 from bot.digest.sender import DigestTransport, SendReport, deliver, pending
 from bot.errors import UnknownPerson
-from bot.matrix import load_ownership
+from bot.ownership.matrix import load_ownership
 from bot.store.db import Store
 
 TICK_BUDGET_SECONDS = 45.0  # one `raci tick` sends for at most this long; the rest goes next tick
@@ -44,7 +44,7 @@ class Digests:
     store: Store
     transport: DigestTransport
     renderer: Renderer
-    directory: SlackDirectory | None = None
+    directory: DepartureCheck | None = None
     pacer: Pacer = field(default_factory=Pacer)
     budget: float | None = TICK_BUDGET_SECONDS
     late_limit: timedelta | None = LATE_LIMIT
@@ -65,7 +65,7 @@ class Digests:
 
 
 def preview(store: Store, *, now: datetime, handle: str | None = None,
-            directory: SlackDirectory | None = None) -> PersonDigest | OrgSummary:
+            directory: DepartureCheck | None = None) -> PersonDigest | OrgSummary:
     """This period's digest of one person (handle, @handle or Slack ID), or the summary, as it would go out now."""
     with store.session() as session:
         schedule = schedule_of(digest_settings(session))

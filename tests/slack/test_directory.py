@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from slack_sdk import WebClient
 
-from bot.slack.digest_sender import SlackUserDirectory
+from bot.slack.directory import SlackDepartureCheck
 from tests.digest.fakes import DigestSlackApi
 
 PEOPLE = [f"U0P{i:05d}" for i in range(450)]
@@ -21,7 +21,7 @@ def slack() -> Iterator[DigestSlackApi]:
 
 
 def test_many_people_are_checked_with_a_few_list_pages(slack: DigestSlackApi) -> None:
-    directory = SlackUserDirectory(WebClient(token="xoxb-x", base_url=slack.base_url))
+    directory = SlackDepartureCheck(WebClient(token="xoxb-x", base_url=slack.base_url))
     asked = PEOPLE[:400] + ["U0GONE001", "U0GONE002"]
     assert directory.gone(asked) == {PEOPLE[3]: "deleted", PEOPLE[301]: "deleted",
                                      "U0GONE001": "unknown", "U0GONE002": "unknown"}
@@ -31,12 +31,12 @@ def test_many_people_are_checked_with_a_few_list_pages(slack: DigestSlackApi) ->
 
 def test_a_failing_list_falls_back_to_one_question_each(slack: DigestSlackApi) -> None:
     slack.fail("users.list", "internal_error")
-    directory = SlackUserDirectory(WebClient(token="xoxb-x", base_url=slack.base_url))
+    directory = SlackDepartureCheck(WebClient(token="xoxb-x", base_url=slack.base_url))
     assert directory.gone(PEOPLE[:60]) == {PEOPLE[3]: "deleted"}
     assert len(slack.calls("users.info")) == 60
 
 
 def test_a_few_people_are_asked_about_one_by_one(slack: DigestSlackApi) -> None:
-    directory = SlackUserDirectory(WebClient(token="xoxb-x", base_url=slack.base_url))
+    directory = SlackDepartureCheck(WebClient(token="xoxb-x", base_url=slack.base_url))
     assert directory.gone([PEOPLE[3], PEOPLE[4], "U0GONE001"]) == {PEOPLE[3]: "deleted", "U0GONE001": "unknown"}
     assert slack.calls("users.list") == []

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.escalations import service as escalations
+from bot.escalations import engine as escalations
 from bot.escalations.policy import Policy
-from bot.matrix import import_file
-from bot.service import OwnershipService
+from bot.ownership.live import OwnershipService
+from bot.ownership.matrix import import_file
 from bot.store.db import Store
 
-ORG = Path(__file__).resolve().parent / "fixtures" / "org.yaml"
+ORG = Path(__file__).resolve().parents[1] / "fixtures" / "org.yaml"
 
 
 def test_index_reloads_after_another_process_imports(store: Store, tmp_path: Path) -> None:

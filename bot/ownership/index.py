@@ -10,9 +10,9 @@ import difflib
 import re
 from collections import defaultdict
 
-from bot.answers import Answer, Holder, Involvement, Suggestion
 from bot.errors import UnknownPerson, UnknownRole, UnknownTeam
 from bot.matching import ActivityText, Matcher
+from bot.ownership.answers import Answer, Holder, Involvement, Suggestion
 from bot.raci_file.model import LETTERS, Activity, Person, RaciDocument, Role, Team, name_key, person_ref
 
 _SLACK_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")

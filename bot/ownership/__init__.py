@@ -1,0 +1,1 @@
+"""The ownership feature: the index, its answers, the live index and the matrix in the store."""

@@ -1,0 +1,1 @@
+"""The process runtime: the ticker, readiness, metrics and logs."""
