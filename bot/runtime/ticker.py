@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -83,16 +84,32 @@ class Ticker:
                 log.exception("%s pass failed", name)
             stop.wait(interval)
 
-    def start(self, interval: float) -> tuple[threading.Thread, threading.Event]:
-        """Run in daemon threads (escalations, and the digest beside them); set the returned event to stop."""
+    def start(self, interval: float) -> Running:
+        """Run in daemon threads (escalations, and the digest beside them); `Running.stop` ends and joins them."""
         stop = self._stop = threading.Event()
-        thread = threading.Thread(target=self.run_forever, args=(interval, stop, self.run_escalations, "ticker"),
-                                  name="raci-ticker", daemon=True)
-        thread.start()
+        steps: list[tuple[Callable[[], object], str, str]] = [(self.run_escalations, "ticker", "raci-ticker")]
         if self.digests is not None:
-            threading.Thread(target=self.run_forever, args=(interval, stop, self.run_digest, "digest"),
-                             name="raci-digest", daemon=True).start()
-        return thread, stop
+            steps.append((self.run_digest, "digest", "raci-digest"))
+        threads = tuple(threading.Thread(target=self.run_forever, args=(interval, stop, step, name),
+                                         name=thread_name, daemon=True) for step, name, thread_name in steps)
+        for thread in threads:
+            thread.start()
+        return Running(threads, stop)
+
+
+@dataclass(frozen=True)
+class Running:
+    """The ticker's threads and the event that stops them."""
+
+    threads: tuple[threading.Thread, ...]
+    stop_event: threading.Event
+
+    def stop(self, *, timeout: float) -> None:
+        """Ask every thread to stop, then wait (up to `timeout` in all) for their passes in progress to end."""
+        self.stop_event.set()
+        deadline = time.monotonic() + timeout
+        for thread in self.threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 class TickerThread:
@@ -101,7 +118,7 @@ class TickerThread:
     def __init__(self, ticker: Ticker, *, interval: float) -> None:
         self.ticker = ticker
         self.interval = interval
-        self.running: tuple[threading.Thread, threading.Event] | None = None
+        self.running: Running | None = None
 
     def start(self) -> None:
         """Start ticking in the background, unless the interval is 0."""
@@ -111,7 +128,5 @@ class TickerThread:
     def stop(self) -> None:
         """Let the pass in progress finish its claimed steps (their leases would free them anyway)."""
         if self.running is not None:
-            thread, stop = self.running
-            stop.set()
-            thread.join(timeout=SHUTDOWN_SECONDS)
+            self.running.stop(timeout=SHUTDOWN_SECONDS)
             self.running = None
