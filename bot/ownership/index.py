@@ -6,6 +6,7 @@ import, so a Slack handler can answer well within its 3-second budget.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections import defaultdict
@@ -40,6 +41,19 @@ class Ownership:
             [tuple(group) for group in doc.synonyms],
         )
         self._involvements: dict[str, list[Involvement]] | None = None
+
+    def with_slack_id(self, handle: str, slack_id: str) -> Ownership:
+        """A copy where `handle` has this Slack ID; this snapshot, shared by readers, stays as it was."""
+        person = self.people.get(handle)
+        if person is None or person.slack_id == slack_id:
+            return self
+        learned = dataclasses.replace(person, slack_id=slack_id)
+        copy = object.__new__(Ownership)
+        copy.__dict__.update(self.__dict__)  # the matcher and the other maps are shared: they do not change
+        copy.doc = dataclasses.replace(self.doc, people=[learned if p is person else p for p in self.doc.people])
+        copy.people = {**self.people, handle: learned}
+        copy.by_slack_id = {k: v for k, v in self.by_slack_id.items() if v is not person} | {slack_id: learned}
+        return copy
 
     # -- lookups ---------------------------------------------------------------------------------
 

@@ -38,6 +38,12 @@ class OwnershipService:
         self._ownership = load_ownership(store)
         self._checked_at = clock()
         self._background = False
+        self._reload_error: str | None = None  # why the last reload failed; None when it worked
+
+    @property
+    def snapshot(self) -> Ownership:
+        """The index as it is now, without checking the store (for probes)."""
+        return self._ownership
 
     @property
     def current(self) -> Ownership:
@@ -69,9 +75,14 @@ class OwnershipService:
             with self.store.session() as session:
                 revision = store_revision(session)
             if not force and revision == self._ownership.revision:
+                self._reload_error = None
                 return False
             self._ownership = load_ownership(self.store)
+            self._reload_error = None
             return True
+        except Exception as exc:
+            self._reload_error = type(exc).__name__  # shown by /readyz; the caller logs the traceback
+            raise
         finally:
             self._lock.release()
 
@@ -92,14 +103,20 @@ class OwnershipService:
         return team.key if team else None
 
     def learn_slack_id(self, handle: str, slack_id: str, *, actor: str = "raci-bot") -> None:
-        """Remember a Slack ID found by email, in the store (audited) and in the index."""
+        """Remember a Slack ID found by email: in the store (audited, once) and in a new snapshot of the index."""
         with self.store.session() as session:
-            session.execute(update(m.Person).where(m.Person.handle == handle, m.Person.slack_id.is_(None))
-                            .values(slack_id=slack_id, slack_id_source="lookup"))
-            record_changes(session, [Change("person", handle, "changed", {"slack_id": [None, slack_id]})],
-                           actor=actor, source="users.lookupByEmail", action="slack_id_learned")
-        ownership = self._ownership
-        person = ownership.people.get(handle)
+            learned = session.execute(
+                update(m.Person).where(m.Person.handle == handle, m.Person.slack_id.is_(None))
+                .values(slack_id=slack_id, slack_id_source="lookup")).rowcount
+            if learned:  # another replica may have learned it first: then there is nothing to audit
+                record_changes(session, [Change("person", handle, "changed", {"slack_id": [None, slack_id]})],
+                               actor=actor, source="users.lookupByEmail", action="slack_id_learned")
+        person = self._ownership.people.get(handle)
         if person is not None and person.slack_id is None:
-            person.slack_id = slack_id
-            ownership.by_slack_id[slack_id] = person
+            self._ownership = self._ownership.with_slack_id(handle, slack_id)
+
+    def index_status(self) -> str:
+        """ "ok" while the index follows the store; what went wrong when its last reload failed."""
+        if self._reload_error is None:
+            return "ok"
+        return f"stale at revision {self._ownership.revision}: reloading failed ({self._reload_error})"

@@ -1,4 +1,8 @@
-"""Readiness: the database answers, its schema is at head, and the matcher index is built."""
+"""Readiness: the database answers, its schema is at head, and the matcher index follows the store.
+
+A replica whose index cannot reload (while its database answers) would serve a stale matrix:
+it reports not ready, so that the replicas that can reload take its traffic.
+"""
 
 from __future__ import annotations
 
@@ -30,8 +34,7 @@ class Readiness:
         except SQLAlchemyError as exc:
             details["database"] = f"unreachable: {type(exc).__name__}"
             details["schema"] = "unknown"
-        index = self.service.current
-        details["index"] = "ok"
-        details["activities"] = len(index.activities)
-        ready = details["database"] == "ok" and details["schema"] == "ok"
+        details["index"] = self.service.index_status()
+        details["activities"] = len(self.service.snapshot.activities)
+        ready = all(details[check] == "ok" for check in ("database", "schema", "index"))
         return ready, {"ready": ready, **details}

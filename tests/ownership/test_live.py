@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.escalations import engine as escalations
 from bot.escalations.policy import Policy
 from bot.ownership.live import OwnershipService
-from bot.ownership.matrix import import_file
+from bot.ownership.matrix import history, import_file
 from bot.store.db import Store
 
 ORG = Path(__file__).resolve().parents[1] / "fixtures" / "org.yaml"
@@ -73,3 +73,24 @@ def test_a_learned_slack_id_survives_reimporting_the_file(store: Store, tmp_path
     moved.write_text(ORG.read_text().replace("raj@example.com", "raj@elsewhere.example"))
     report = import_file(store, moved, actor="t")  # another email: another person as far as Slack knows
     assert [(c.subject, c.details.get("slack_id")) for c in report.changes] == [("raj", ["U0RAJ0001", None])]
+
+
+def test_learning_a_slack_id_leaves_the_snapshot_readers_hold_untouched(store: Store) -> None:
+    import_file(store, ORG, actor="t")
+    index = OwnershipService(store)
+    before = index.current
+    index.learn_slack_id("raj", "U0RAJ0001")
+    assert before.people["raj"].slack_id is None and "U0RAJ0001" not in before.by_slack_id
+    assert index.current.person("U0RAJ0001").handle == "raj"
+    assert index.current.answer("docker packaging").accountable[0].slack_id == "U0RAJ0001"
+
+
+def test_a_slack_id_another_replica_learned_first_is_not_audited_again(store: Store) -> None:
+    import_file(store, ORG, actor="t")
+    first, second = OwnershipService(store), OwnershipService(store)
+    first.learn_slack_id("raj", "U0RAJ0001")
+    first.refresh()
+    second.learn_slack_id("raj", "U0RAJ0001")  # found by email at the same time, a moment later
+    assert second.current.person("U0RAJ0001").handle == "raj"
+    assert [e.action for e in history(store, subject="raj", limit=10)].count("slack_id_learned") == 1
+    assert first.refresh() is False  # nothing changed in the matrix: no replica rebuilds its index
