@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from bot.raci_file.model import LETTER_NAMES
+from bot.raci_file.rules import GapKind
 
 
 @dataclass(frozen=True)
@@ -90,13 +91,12 @@ class PersonDigest:
         return bool(self.accountable or self.responsible or self.escalations.raised or self.changes)
 
 
-GapProblem = Literal["no_accountable", "several_accountable", "no_responsible"]
 
 
 @dataclass(frozen=True)
 class ActivityGap:
     activity: str
-    problem: GapProblem
+    problem: GapKind
     holders: tuple[str, ...] = ()  # the Accountable roles/people when there are several
 
 

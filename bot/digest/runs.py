@@ -28,6 +28,7 @@ from bot.escalations.views import EscalationView, aware
 from bot.ownership.index import Ownership
 from bot.ownership.matrix import default_actor, load_ownership
 from bot.raci_file.model import DigestSettings
+from bot.raci_file.rules import holding_handles
 from bot.store import models as m
 from bot.store.db import Store
 from bot.store.digest_models import DigestDelivery, DigestRun
@@ -125,10 +126,7 @@ def prepare(store: Store, ownership: Ownership, *, schedule: Schedule | None, pe
 
 def _holders_in_slack(ownership: Ownership) -> set[str]:
     """Slack IDs worth asking about: active people who hold a role or an activity (bounded by the matrix)."""
-    holding = {h for role in ownership.doc.roles for h in role.members}
-    holding.update(h for team in ownership.doc.teams for hs in team.members.values() for h in hs)
-    holding.update(ref[1:] for a in ownership.doc.activities for refs in a.raci.values() for ref in refs
-                   if ref.startswith("@"))
+    holding = holding_handles(ownership.doc)
     return {p.slack_id for p in ownership.doc.people if p.slack_id and p.active and p.handle in holding}
 
 

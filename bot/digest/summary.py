@@ -25,6 +25,7 @@ from bot.digest.model import (
 from bot.escalations.views import EscalationView
 from bot.ownership.index import Ownership
 from bot.raci_file.model import Activity, Team, person_ref
+from bot.raci_file.rules import activity_gaps
 
 OWNING = ("R", "A")
 SLOWEST = 5
@@ -50,17 +51,8 @@ def org_summary(
 
 def gaps(ownership: Ownership) -> list[ActivityGap]:
     """RACI's own rule, as `raci check` applies it: exactly one Accountable, at least one Responsible."""
-    found = []
-    for activity in ownership.doc.activities:
-        accountable = list(dict.fromkeys(activity.refs("A")))
-        if not accountable:
-            found.append(ActivityGap(activity.name, "no_accountable"))
-        elif len(accountable) > 1:
-            names = tuple(_ref_name(ownership, ref) for ref in accountable)
-            found.append(ActivityGap(activity.name, "several_accountable", names))
-        if not activity.refs("R"):
-            found.append(ActivityGap(activity.name, "no_responsible"))
-    return found
+    return [ActivityGap(activity.name, kind, tuple(_ref_name(ownership, ref) for ref in refs))
+            for activity in ownership.doc.activities for kind, refs in activity_gaps(activity)]
 
 
 def _ref_name(ownership: Ownership, ref: str) -> str:

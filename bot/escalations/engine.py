@@ -112,7 +112,7 @@ def acknowledge(store: Store, escalation_id: int, *, by: str, now: datetime) -> 
     with store.session() as session:
         row = _locked(session, escalation_id)
         view = to_view(row)
-        if not _is_owner(view, by):
+        if not view.is_owner(by):
             return Outcome(False, "Only the Responsible or Accountable people of "
                            f"{row.activity} can acknowledge this escalation.", view)
         if row.status not in ("open", "unanswered"):
@@ -138,16 +138,12 @@ def cancel(store: Store, escalation_id: int, *, by: str, now: datetime) -> Outco
         return _close(session, row, by=by, now=now, note=f"cancelled by <@{by}>")
 
 
-def _is_owner(view: EscalationView, user: str) -> bool:
-    return any(o.slack_id == user for letter in ("R", "A") for o in view.owners.get(letter, ()))
-
-
 def resolve(store: Store, escalation_id: int, *, by: str, now: datetime) -> Outcome:
     """Close it; the Informed holders get a one-line FYI."""
     with store.session() as session:
         row = _locked(session, escalation_id)
         view = to_view(row)
-        if not view.may_act(by):
+        if not view.may_resolve(by):
             return Outcome(False, "Only the Responsible or Accountable people of "
                            f"{row.activity} (or whoever raised it) can resolve it.", view)
         if row.status == "resolved":
@@ -159,7 +155,7 @@ def _close(session: Session, row: Escalation, *, by: str, now: datetime, note: s
     old = row.status
     row.status, row.closed_at, row.closed_by, row.next_due_at = "resolved", now, by, None
     row.notes = [*(row.notes or []), *([note] if note else [])]
-    if row.acknowledged_at is None and _is_owner(to_view(row), by):
+    if row.acknowledged_at is None and to_view(row).is_owner(by):
         row.acknowledged_at, row.acknowledged_by = now, by  # resolving it is the strongest acknowledgement
     session.flush()
     audit(session, row, "changed", {"status": [old, "resolved"], "by": by, **({"note": note} if note else {})},

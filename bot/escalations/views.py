@@ -60,10 +60,13 @@ class EscalationView:
         """The holders of a letter that can be sent a DM."""
         return tuple(o for o in self.owners.get(letter, ()) if o.slack_id)
 
-    def may_act(self, user: str) -> bool:
-        """Responsible and Accountable holders, and the requester, may acknowledge or resolve."""
-        return user == self.requester or any(o.slack_id == user for letter in ("R", "A")
-                                              for o in self.owners.get(letter, ()))
+    def is_owner(self, user: str) -> bool:
+        """Whether this Slack user holds R or A for it: they may acknowledge (and resolve) it."""
+        return any(o.slack_id == user for letter in ("R", "A") for o in self.owners.get(letter, ()))
+
+    def may_resolve(self, user: str) -> bool:
+        """The owners, and whoever raised it, may resolve it."""
+        return user == self.requester or self.is_owner(user)
 
     @property
     def time_to_ack(self) -> timedelta | None:

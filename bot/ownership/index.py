@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import re
 from collections import defaultdict
 
 from bot.errors import UnknownPerson, UnknownRole, UnknownTeam
 from bot.matching import ActivityText, Matcher
 from bot.ownership.answers import Answer, Holder, Involvement, Suggestion
 from bot.raci_file.model import LETTERS, Activity, Person, RaciDocument, Role, Team, name_key, person_ref
-
-_SLACK_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+from bot.slack_syntax import mentioned_user
 
 
 def _did_you_mean(word: str, options: list[str]) -> str:
@@ -69,8 +67,7 @@ class Ownership:
     def person(self, text: str) -> Person:
         """A person by handle, @handle, Slack ID or Slack mention (<@U123>)."""
         raw = text.strip()
-        mention = _SLACK_USER.match(raw)
-        slack_id = mention.group(1) if mention else raw
+        slack_id = mentioned_user(raw) or raw
         if slack_id in self.by_slack_id:
             return self.by_slack_id[slack_id]
         handle = raw.removeprefix("@").casefold()

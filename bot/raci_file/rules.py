@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import zoneinfo
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from bot.raci_file.findings import Finding, Kind
 from bot.raci_file.hints import did_you_mean
@@ -160,15 +160,12 @@ class _Rules:
     def gaps(self) -> None:
         """Exactly one Accountable holder and at least one Responsible per activity."""
         for activity in self.doc.activities:
-            subject = activity_subject(activity)
-            accountable = _holders(activity.refs("A"))
-            if not accountable:
-                self.add("gap", subject, "no Accountable: RACI wants exactly one", activity.line)
-            elif len(accountable) > 1:
-                message = f"{len(accountable)} Accountable ({', '.join(accountable)}): RACI wants exactly one"
-                self.add("gap", subject, message, activity.line)
-            if not _holders(activity.refs("R")):
-                self.add("gap", subject, "no Responsible: nobody does the work", activity.line)
+            for kind, refs in activity_gaps(activity):
+                message = {"no_accountable": "no Accountable: RACI wants exactly one",
+                           "several_accountable": f"{len(refs)} Accountable ({', '.join(refs)}): "
+                                                  "RACI wants exactly one",
+                           "no_responsible": "no Responsible: nobody does the work"}[kind]
+                self.add("gap", activity_subject(activity), message, activity.line)
 
     # -- warnings ------------------------------------------------------------------------
 
@@ -204,17 +201,33 @@ class _Rules:
         return f"{message}: nobody holds its part in {shown}{more}"
 
     def holding_handles(self) -> set[str]:
-        holding = {handle for role in self.doc.roles for handle in role.members}
-        holding.update(handle for team in self.doc.teams for handles in team.members.values() for handle in handles)
-        for activity in self.doc.activities:
-            for refs in activity.raci.values():
-                holding.update(handle for handle in map(person_ref, refs) if handle is not None)
-        return holding
+        return holding_handles(self.doc)
 
 
-def _holders(refs: Iterable[str]) -> list[str]:
-    """Distinct holders of a letter; a role counts once however many members it has."""
-    return list(dict.fromkeys(refs))
+GapKind = Literal["no_accountable", "several_accountable", "no_responsible"]
+
+
+def activity_gaps(activity: Activity) -> list[tuple[GapKind, tuple[str, ...]]]:
+    """RACI's own rule: exactly one Accountable, at least one Responsible; the gaps, with the Accountable refs."""
+    found: list[tuple[GapKind, tuple[str, ...]]] = []
+    accountable = tuple(dict.fromkeys(activity.refs("A")))  # a role counts once however many members it has
+    if not accountable:
+        found.append(("no_accountable", ()))
+    elif len(accountable) > 1:
+        found.append(("several_accountable", accountable))
+    if not activity.refs("R"):
+        found.append(("no_responsible", ()))
+    return found
+
+
+def holding_handles(doc: RaciDocument) -> set[str]:
+    """People who hold something: a role (org-wide or in a team) or a direct assignment."""
+    holding = {handle for role in doc.roles for handle in role.members}
+    holding.update(handle for team in doc.teams for handles in team.members.values() for handle in handles)
+    for activity in doc.activities:
+        for refs in activity.raci.values():
+            holding.update(handle for handle in map(person_ref, refs) if handle is not None)
+    return holding
 
 
 def _is_time_zone(name: str) -> bool:

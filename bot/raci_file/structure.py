@@ -19,11 +19,9 @@ from bot.raci_file.model import (
     Team,
 )
 from bot.raci_file.yaml_tree import LineList
+from bot.slack_syntax import CHANNEL_ID, USER_ID, USERGROUP_ID
 
 HANDLE = re.compile(r"[a-z0-9._-]+")
-SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
-SLACK_USERGROUP = re.compile(r"S[A-Z0-9]+")
-SLACK_CHANNEL = re.compile(r"[CG][A-Z0-9]+")
 
 SECTIONS = ("people", "roles", "teams", "activities", "synonyms", "settings")
 _SECTION_FIELDS = frozenset(SECTIONS)
@@ -192,7 +190,7 @@ class _Reader:
             entry,
             "slack_id",
             subject,
-            pattern=SLACK_USER_ID,
+            pattern=USER_ID,
             hint="is not a Slack user ID (U or W, then capitals and digits)",
         )
         email = self.text(entry, "email", subject)
@@ -216,7 +214,7 @@ class _Reader:
             entry,
             "slack_usergroup",
             subject,
-            pattern=SLACK_USERGROUP,
+            pattern=USERGROUP_ID,
             hint="is not a Slack user group ID (S, then capitals and digits)",
         )
         key = key or _raw_text(entry, "key")
@@ -235,7 +233,7 @@ class _Reader:
         for channel, channel_line in self.items(
             entry.get("channels"), subject, entry.key_lines.get("channels"), "channels"
         ):
-            if channel.__class__ is str and SLACK_CHANNEL.fullmatch(channel):
+            if channel.__class__ is str and CHANNEL_ID.fullmatch(channel):
                 channels.append(channel)
             else:
                 self.error(
@@ -353,7 +351,7 @@ class _Reader:
             mapping,
             "channel",
             "settings",
-            pattern=SLACK_CHANNEL,
+            pattern=CHANNEL_ID,
             hint="is not a Slack channel ID (C or G, then capitals and digits)",
         )
         digest.direct_messages = self.flag(mapping, "direct_messages", "settings")

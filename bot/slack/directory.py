@@ -14,12 +14,13 @@ from slack_sdk.errors import SlackApiError
 from bot.ownership.answers import Answer, Holder
 from bot.ownership.live import OwnershipService
 from bot.raci_file.model import Person
+from bot.slack_syntax import USER_NOT_FOUND
 
 log = logging.getLogger(__name__)
 
 # Someone not found in Slack is not asked about again for this long (per process).
 NOT_FOUND_TTL_SECONDS = 3600.0
-_NOT_FOUND = {"users_not_found", "user_not_found", "not in the matrix"}
+_NOT_FOUND = USER_NOT_FOUND | {"not in the matrix"}
 
 
 class PeopleDirectory:
@@ -144,7 +145,7 @@ class SlackDepartureCheck:
                 user = self.client.users_info(user=user_id)["user"]
             except SlackApiError as exc:
                 error = exc.response.get("error") if exc.response is not None else None
-                if error in ("user_not_found", "users_not_found"):
+                if error in USER_NOT_FOUND:
                     found[user_id] = "unknown"
                 else:
                     log.warning("users.info %s failed (%s): not counted as gone", user_id, error)

@@ -22,6 +22,7 @@ from bot.slack.blocks.escalation_forms import (
 )
 from bot.slack.blocks.kit import Message
 from bot.slack.escalation_desk import Origin, dm_after, outcome_note
+from bot.slack_syntax import CHANNEL_UNREACHABLE, is_channel, is_dm_channel
 
 if TYPE_CHECKING:
     from bot.slack.deps import SlackDeps
@@ -32,7 +33,7 @@ VERBS = {ACK: "ack", RESOLVE: "resolve", CANCEL: "cancel"}
 def channel_of(body: dict[str, Any]) -> str | None:
     """The public or private channel a click came from; None in a DM (no status message there)."""
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-    return channel if channel and channel[0] in "CG" else None
+    return channel if is_channel(channel) else None
 
 
 def tell(client: WebClient, *, user: str, channel: str | None, message: Message) -> None:
@@ -42,7 +43,7 @@ def tell(client: WebClient, *, user: str, channel: str | None, message: Message)
             client.chat_postEphemeral(channel=channel, user=user, **message.kwargs())
             return
         except SlackApiError as exc:
-            if exc.response.get("error") not in ("not_in_channel", "channel_not_found"):
+            if exc.response.get("error") not in CHANNEL_UNREACHABLE:
                 raise
     client.chat_postMessage(channel=user, **message.kwargs())
 
@@ -91,7 +92,7 @@ def register(app: App, deps: SlackDeps) -> None:
         except EscalationNotFound as exc:
             respond(response_type="ephemeral", replace_original=False, text=str(exc))
             return
-        in_dm = (body.get("channel") or {}).get("id", "").startswith("D")
+        in_dm = is_dm_channel((body.get("channel") or {}).get("id"))
         if outcome.changed and in_dm and verb != "cancel":
             respond(replace_original=True, **dm_after(outcome, verb, user).kwargs())
             return

@@ -10,13 +10,13 @@ from slack_sdk.errors import SlackApiError
 from bot.escalations.views import Delivery, Outgoing
 from bot.slack.blocks.escalation import fyi_message, page_message, requester_message, status_message
 from bot.slack.blocks.kit import Message
+from bot.slack_syntax import CHANNEL_UNREACHABLE, USER_NOT_FOUND
 
 log = logging.getLogger(__name__)
 
 # Errors that will not go away by retrying: record them on the escalation and move on.
-PERMANENT = {
-    "user_not_found", "users_not_found", "account_inactive", "user_disabled", "cannot_dm_bot",
-    "channel_not_found", "not_in_channel", "is_archived", "msg_too_long", "invalid_blocks",
+PERMANENT = USER_NOT_FOUND | CHANNEL_UNREACHABLE | {
+    "account_inactive", "user_disabled", "cannot_dm_bot", "is_archived", "msg_too_long", "invalid_blocks",
     "restricted_action", "message_not_found", "cant_update_message",
 }
 

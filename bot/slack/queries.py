@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-_LEADING_MENTION = re.compile(r"^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s:,]*")
-_USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+from bot.slack_syntax import mentioned_user, strip_leading_mention
 
 
 @dataclass(frozen=True)
@@ -54,13 +52,12 @@ Query = Help | ListActivities | WhoIs | RoleHolders | Ask | Escalate | ListEscal
 
 def strip_bot_mention(text: str) -> str:
     """A mention's text without the leading "@raci"."""
-    return _LEADING_MENTION.sub("", text or "", count=1).strip()
+    return strip_leading_mention(text)
 
 
 def slack_user_id(text: str) -> str | None:
     """The user ID of a Slack mention ("<@U123|lena>" -> "U123"), else None."""
-    found = _USER_MENTION.match(text.strip())
-    return found.group(1) if found else None
+    return mentioned_user(text)
 
 
 def parse_query(text: str) -> Query:

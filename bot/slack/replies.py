@@ -39,6 +39,7 @@ from bot.slack.queries import (
     slack_user_id,
     split_team,
 )
+from bot.slack_syntax import is_channel
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class Replies:
         if isinstance(query, Escalate | ListEscalations) and self.escalations is not None:
             if isinstance(query, ListEscalations):
                 return self.escalations.open_for(asker.user, client=client)
-            channel = asker.channel if asker.channel and asker.channel[0] in "CG" else None
+            channel = asker.channel if is_channel(asker.channel) else None
             origin = Origin(user=asker.user, channel=channel, thread_ts=asker.thread_ts)
             return self.escalations.from_text(query.text, origin=origin, client=client)
         if isinstance(query, DigestPreference):

@@ -6,6 +6,7 @@ from bot.escalations.policy import format_duration
 from bot.escalations.views import EscalationView
 from bot.ownership.answers import Holder
 from bot.slack.blocks.kit import Message, actions, button, context, escape, header, section, truncate
+from bot.slack_syntax import is_channel
 
 ACK = "escalation_ack"
 RESOLVE = "escalation_resolve"
@@ -32,7 +33,7 @@ def _subject(esc: EscalationView) -> str:
 
 
 def _origin(esc: EscalationView) -> str:
-    where = f" in <#{esc.channel}>" if esc.channel and esc.channel.startswith(("C", "G")) else ""
+    where = f" in <#{esc.channel}>" if is_channel(esc.channel) else ""
     text = f"Raised by <@{esc.requester}>{where}"
     if esc.link:
         text += f" · <{esc.link}|link>"
