@@ -25,8 +25,8 @@ class Policy:
 
     @property
     def steps(self) -> int:
-        """How many paging steps there are in all: R and A, once plus `repeats` more times."""
-        return 2 * (self.repeats + 1)
+        """How many paging steps there are in all."""
+        return step_count(self.repeats)
 
 
 def policy_for(activity: Activity | None, settings: OrgSettings) -> Policy:
@@ -39,6 +39,11 @@ def policy_for(activity: Activity | None, settings: OrgSettings) -> Policy:
         ack_timeout=parse_duration(timeout) if timeout else DEFAULT_ACK_TIMEOUT,
         repeats=DEFAULT_REPEATS if repeats is None else repeats,
     )
+
+
+def step_count(repeats: int) -> int:
+    """How many paging steps a policy has: R and A, once plus `repeats` more times."""
+    return len(LEVELS) * (repeats + 1)
 
 
 def step_level(step: int) -> int:

@@ -18,7 +18,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.escalations.engine import audit, enqueue, enqueue_status, to_view
-from bot.escalations.policy import format_duration, step_letter, step_level, step_round
+from bot.escalations.policy import format_duration, step_count, step_letter, step_level, step_round
 from bot.escalations.views import Delivery, Notifier, Outgoing
 from bot.store.db import Store
 from bot.store.escalation_models import Escalation, Notification
@@ -67,7 +67,7 @@ def _advance(session: Session, row: Escalation, *, now: datetime) -> int:
     """Advance one escalation as far as it goes right now; 0 when another ticker got there first."""
     view = to_view(row)
     step, notes, status, due = row.step, list(row.notes or []), "open", now
-    steps = 2 * (row.repeats + 1)
+    steps = step_count(row.repeats)
     pages: list[tuple[int, int, str]] = []
     while due is not None and due <= now and status == "open":
         step += 1

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bot.raci_file.model import Person, Role
+
 Status = Literal["match", "ambiguous", "none"]
 
 
@@ -37,6 +39,15 @@ class Holder:
             "email": self.email,
             "role": self.role,
         }
+
+
+def holder_of(person: Person, role: Role | None, *, usergroup: str | None = None) -> Holder:
+    """A person holding a letter through `role` (None: assigned directly), mentioned as `usergroup` if given."""
+    return Holder(
+        role=role.key if role else None, role_name=role.name if role else None,
+        handle=person.handle, name=person.name, slack_id=person.slack_id, email=person.email,
+        slack_usergroup=usergroup,
+    )
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from bot.errors import UnknownPerson, UnknownRole, UnknownTeam
 from bot.matching import ActivityText, Matcher
-from bot.ownership.answers import Answer, Holder, Involvement, Suggestion
+from bot.ownership.answers import Answer, Holder, Involvement, Suggestion, holder_of
 from bot.raci_file.model import LETTERS, Activity, Person, RaciDocument, Role, Team, name_key, person_ref
 from bot.slack_syntax import mentioned_user
 
@@ -133,7 +133,7 @@ class Ownership:
             if handle is not None:
                 if (None, handle) not in seen:
                     seen.add((None, handle))
-                    out.append(self._holder(self.people[handle], None))
+                    out.append(holder_of(self.people[handle], None))
                 continue
             role = self.roles[ref]
             members = self.role_members(ref, team)
@@ -144,15 +144,8 @@ class Ownership:
             for h in members:
                 if (role.key, h) not in seen:
                     seen.add((role.key, h))
-                    out.append(self._holder(self.people[h], role, group))
+                    out.append(holder_of(self.people[h], role, usergroup=group))
         return tuple(out)
-
-    def _holder(self, person: Person, role: Role | None, group: str | None = None) -> Holder:
-        return Holder(
-            role=role.key if role else None, role_name=role.name if role else None,
-            handle=person.handle, name=person.name, slack_id=person.slack_id, email=person.email,
-            slack_usergroup=group,
-        )
 
     # -- reverse lookup --------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot.digest.preferences import digest_enabled, set_digest_enabled
 from bot.errors import RaciError
-from bot.ownership.answers import Holder
+from bot.ownership.answers import Holder, holder_of
 from bot.ownership.index import Ownership
 from bot.ownership.live import OwnershipService
 from bot.raci_file.model import Activity, Person, Role, person_ref
@@ -164,16 +164,11 @@ class Replies:
 
     def _role_view(self, ownership: Ownership, role: Role, client: WebClient) -> RoleView:
         def holders(handles: list[str]) -> tuple[Holder, ...]:
-            return tuple(self.directory.resolve_holder(_holder(ownership.people[h], role), client) for h in handles)
+            return tuple(self.directory.resolve_holder(holder_of(ownership.people[h], role), client) for h in handles)
 
         teams = tuple((t.name, holders(t.members[role.key])) for t in ownership.doc.teams if role.key in t.members)
         return RoleView(key=role.key, name=role.name, description=role.description,
                         slack_usergroup=role.slack_usergroup, holders=holders(role.members), team_holders=teams)
-
-
-def _holder(person: Person, role: Role) -> Holder:
-    return Holder(role=role.key, role_name=role.name, handle=person.handle, name=person.name,
-                  slack_id=person.slack_id, email=person.email)
 
 
 def _row(ownership: Ownership, activity: Activity) -> ActivityRow:
