@@ -6,7 +6,7 @@ import logging
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -15,6 +15,7 @@ from bot.logs import bind
 from bot.slack.blocks.kit import Message
 from bot.slack.blocks.notes import failure_message, note_message
 from bot.slack.observability import mark_failed
+from bot.slack.request_gate import was_verified
 
 if TYPE_CHECKING:
     from bot.slack.deps import SlackDeps
@@ -41,8 +42,14 @@ def message_for(error: Exception, error_id: str) -> Message:
     return failure_message(error_id)
 
 
-def handle_error(error: Exception, body: dict[str, Any], client: WebClient, respond: Respond | None) -> BoltResponse:
+def handle_error(error: Exception, body: dict[str, Any], client: WebClient, respond: Respond | None,
+                 request: BoltRequest | None = None) -> BoltResponse:
     """Log once with an id, tell the user once, and never let the failure escape the worker."""
+    if not was_verified(request):
+        # Never act on what an unverified body names (its response_url, its channel): that would let anyone
+        # make the bot post, or POST to any URL. The gate refuses such requests; this holds even if it did not.
+        log.warning("ignored a %s on a request that was not verified", type(error).__name__)
+        return BoltResponse(status=401, body="")
     error_id = new_error_id()
     bind(error_id=error_id)
     mark_failed(body)
