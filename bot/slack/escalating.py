@@ -125,8 +125,8 @@ class EscalationDesk:
 
 
 def outcome_note(outcome: service.Outcome) -> Message:
-    return Message(outcome.message, [section(escape(outcome.message) if "<@" not in outcome.message
-                                             else outcome.message)])
+    text = escape(outcome.message) if "<@" not in outcome.message else outcome.message
+    return Message(text, [section(text)])
 
 
 def dm_after(outcome: service.Outcome, verb: str, user: str) -> Message:

@@ -21,6 +21,7 @@ from bot.slack.blocks.escalation_forms import (
     modal_view,
 )
 from bot.slack.blocks.kit import Message
+from bot.slack.blocks.notes import note_message
 from bot.slack.escalating import Origin, dm_after, outcome_note
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ def register(app: App, deps: SlackDeps) -> None:
         try:
             outcome = desk.act(verb, int(button_value(action).get("escalation", 0)), user=user)
         except EscalationNotFound as exc:
-            respond(response_type="ephemeral", replace_original=False, text=str(exc))
+            respond(response_type="ephemeral", replace_original=False, **note_message(str(exc)).kwargs())
             return
         in_dm = (body.get("channel") or {}).get("id", "").startswith("D")
         if outcome.changed and in_dm and verb != "cancel":
