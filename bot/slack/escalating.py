@@ -27,6 +27,7 @@ from bot.slack.blocks.notes import note_message
 from bot.slack.mentions import Directory
 from bot.slack.queries import split_team
 from bot.store.db import Store
+from bot.store.text import storable
 
 log = logging.getLogger(__name__)
 MAX_PROBLEM = 1500  # keeps the problem inside a button's value when we must ask which activity
@@ -61,7 +62,7 @@ class EscalationDesk:
 
     def from_text(self, text: str, *, origin: Origin, client: WebClient) -> Message:
         """`/raci escalate QUERY: PROBLEM` and `@raci escalate QUERY: PROBLEM`."""
-        parsed = split_problem(text)
+        parsed = split_problem(storable(text))  # before the emptiness check: a NUL-only problem is empty
         if parsed is None:
             return usage_message()
         query, problem = parsed
