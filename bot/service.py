@@ -13,6 +13,7 @@ from bot import metrics
 from bot.answers import Answer
 from bot.changes import Change
 from bot.matrix import load_ownership, store_revision
+from bot.outage_log import OutageLog
 from bot.ownership import Ownership
 from bot.store import models as m
 from bot.store.db import Store
@@ -51,11 +52,14 @@ class OwnershipService:
         self._background = True
 
         def loop() -> None:
+            outage = OutageLog(log, "reloading the ownership index")
             while not stop.wait(self.reload_seconds):
                 try:
                     self.refresh()
-                except Exception:  # noqa: BLE001 - keep serving the index we have; retry next period
-                    log.exception("reloading the ownership index failed")
+                except Exception as exc:  # noqa: BLE001 - keep serving the index we have; retry next period
+                    outage.failed(exc)
+                else:
+                    outage.succeeded()
 
         threading.Thread(target=loop, name="raci-index-reloader", daemon=True).start()
         return stop
