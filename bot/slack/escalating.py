@@ -8,6 +8,7 @@ get their DMs now), not at the next in-process tick.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -118,7 +119,12 @@ class EscalationDesk:
             list_lines(listed))][:50])
 
     def tick_now(self) -> None:
-        """Send what just became due (escalations only); the periodic ticker would within RACI_TICK_SECONDS."""
+        """Send what just became due, in the background: the requester is answered at once, even while Slack
+        holds the pages back with a long Retry-After. Each page is claimed in the database, so a periodic
+        tick running at the same time cannot send it twice."""
+        threading.Thread(target=self._tick, name="raci-immediate-tick", daemon=True).start()
+
+    def _tick(self) -> None:
         try:
             tick(self.store, self.notifier, now=datetime.now(UTC))
         except Exception:  # noqa: BLE001 - the periodic ticker retries; the user's action already counts
