@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -28,6 +30,27 @@ SLACK_ERROR_NOTES = {
     "channel_not_found": "I can't see this channel. Invite me with `/invite @raci`, or ask me in a direct message.",
     "ratelimited": "Slack is asking me to slow down. Please try again in a minute.",
 }
+
+
+# Event ids we apologised for, so Slack's retries of a failing event (up to 3, within minutes) get no second
+# "Sorry". In memory, not in the database: the failure being apologised for is usually the database being down.
+# 10,000 ids of ~20 bytes cover any burst of failures within Slack's retry window; the oldest are forgotten.
+APOLOGY_MEMORY = 10_000
+_apologised: OrderedDict[str, None] = OrderedDict()
+_apologised_lock = threading.Lock()
+
+
+def first_apology(event_id: str | None) -> bool:
+    """True unless we already told the user about this event id (a retry of the same event)."""
+    if not event_id:
+        return True
+    with _apologised_lock:
+        if event_id in _apologised:
+            return False
+        _apologised[event_id] = None
+        while len(_apologised) > APOLOGY_MEMORY:
+            _apologised.popitem(last=False)
+        return True
 
 
 def new_error_id() -> str:
@@ -59,6 +82,9 @@ def handle_error(error: Exception, body: dict[str, Any], client: WebClient, resp
                     exc_info=error)
     else:
         log.error("error %s while handling %s", error_id, kind, exc_info=error)
+    if not first_apology(body.get("event_id")):
+        log.info("error %s: a retry of event %s, whose user was already told", error_id, body.get("event_id"))
+        return BoltResponse(status=500, body="")
     try:
         tell_user(message_for(error, error_id), body=body, client=client, respond=respond)
     except SlackApiError as exc:

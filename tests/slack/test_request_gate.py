@@ -90,3 +90,17 @@ def test_the_error_handler_does_not_act_on_an_unverified_request() -> None:
                             verified).status == 500
         slack.response("forged")  # the verified one is answered: the check is what stopped the first
         assert len(slack.calls()) == 1
+
+
+def test_retries_of_a_failing_event_get_one_apology() -> None:
+    with FakeSlackApi() as slack:
+        client = WebClient(token="xoxb-test", base_url=slack.base_url)
+        body = {"type": "event_callback", "event_id": "EvRetried01",
+                "event": {"type": "app_mention", "user": "U1", "channel": "C1", "ts": "1.1"}}
+        verified = BoltRequest(body="{}", context={VERIFIED: True})
+        for _ in range(4):  # the event and Slack's three retries, all failing (the database is down)
+            handle_error(RuntimeError("database is down"), body, client, None, verified)
+        other = {**body, "event_id": "EvOther0001"}
+        handle_error(RuntimeError("database is down"), other, client, None, verified)
+        assert len(slack.wait_for("chat.postEphemeral", count=2)) == 2
+        assert len(slack.calls("chat.postEphemeral")) == 2
