@@ -88,7 +88,8 @@ def run_http(bot: Bot) -> int:
 
     options = gunicorn_options(port=bot.settings.port, log_level=bot.settings.log_level, post_fork=after_fork,
                                worker_exit=worker_exit)
-    serve(wsgi_app(bot.app, ready=Readiness(bot.store, bot.service)), options)
+    serve(wsgi_app(bot.app, signing_secret=bot.settings.slack_signing_secret or "",
+                   ready=Readiness(bot.store, bot.service)), options)
     return 0
 
 

@@ -48,7 +48,7 @@ def serve_bare(port: int) -> None:
     app = App(client=WebClient(token=TOKEN, base_url=os.environ["SLACK_API_URL"]), signing_secret=SECRET,
               process_before_response=False)
     app.command("/raci")(lambda ack: ack())
-    serve(wsgi_app(app), gunicorn_options(port=port, log_level="warning"))
+    serve(wsgi_app(app, signing_secret=SECRET), gunicorn_options(port=port, log_level="warning"))
 
 
 def serve_fake() -> None:

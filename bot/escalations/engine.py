@@ -15,6 +15,7 @@ from bot.raci_file.diff import Change, ChangeKind
 from bot.store.audit import record_changes
 from bot.store.db import Store
 from bot.store.escalation_models import Escalation, Notification
+from bot.store.text import storable, storable_or_none
 
 
 class EscalationNotFound(LookupError):
@@ -84,8 +85,9 @@ def raise_escalation(
     owners = {"R": answer.responsible, "A": answer.accountable, "C": answer.consulted, "I": answer.informed}
     with store.session() as session:
         row = Escalation(
-            activity=answer.activity or answer.query, team=answer.team, problem=problem.strip(), link=link,
-            requester=requester, channel=channel, thread_ts=thread_ts, status="open", step=-1,
+            activity=storable(answer.activity or answer.query), team=storable_or_none(answer.team),
+            problem=storable(problem).strip(), link=storable_or_none(link), requester=storable(requester),
+            channel=storable_or_none(channel), thread_ts=storable_or_none(thread_ts), status="open", step=-1,
             ack_timeout_seconds=int(policy.ack_timeout.total_seconds()), repeats=policy.repeats,
             owners={k: [_owner_json(h) for h in v] for k, v in owners.items()}, notes=[],
             next_due_at=now, created_at=now,

@@ -14,6 +14,7 @@ from bot.ownership.index import Ownership
 from bot.ownership.matrix import load_ownership, store_revision
 from bot.raci_file.diff import Change
 from bot.runtime import metrics
+from bot.runtime.outage_log import OutageLog
 from bot.store import models as m
 from bot.store.audit import record_changes
 from bot.store.db import Store
@@ -57,11 +58,14 @@ class OwnershipService:
         self._background = True
 
         def loop() -> None:
+            outage = OutageLog(log, "reloading the ownership index")
             while not stop.wait(self.reload_seconds):
                 try:
                     self.refresh()
-                except Exception:  # noqa: BLE001 - keep serving the index we have; retry next period
-                    log.exception("reloading the ownership index failed")
+                except Exception as exc:  # noqa: BLE001 - keep serving the index we have; retry next period
+                    outage.failed(exc)
+                else:
+                    outage.succeeded()
 
         threading.Thread(target=loop, name="raci-index-reloader", daemon=True).start()
         return stop

@@ -19,6 +19,7 @@ from bot.digest.job import DigestReport, Digests
 from bot.escalations.ticker import TickReport
 from bot.escalations.ticker import tick as tick_escalations
 from bot.escalations.views import Notifier
+from bot.runtime.outage_log import OutageLog
 from bot.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -77,11 +78,14 @@ class Ticker:
                     step: Callable[[], object] | None = None, name: str = "ticker") -> None:
         """Run `step` (default: a whole pass) every `interval` seconds until `stop`; a failing pass never ends it."""
         step = step or self.run_once
+        outage = OutageLog(log, f"{name} pass")
         while not stop.is_set():
             try:
                 step()
-            except Exception:  # noqa: BLE001 - the next pass retries; the traceback goes to the log
-                log.exception("%s pass failed", name)
+            except Exception as exc:  # noqa: BLE001 - the next pass retries; the outage log tells once
+                outage.failed(exc)
+            else:
+                outage.succeeded()
             stop.wait(interval)
 
     def start(self, interval: float) -> Running:

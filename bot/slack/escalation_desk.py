@@ -8,6 +8,7 @@ get their DMs now), not at the next in-process tick.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -27,6 +28,7 @@ from bot.slack.blocks.notes import note_message
 from bot.slack.directory import PeopleDirectory
 from bot.slack.queries import split_team
 from bot.store.db import Store
+from bot.store.text import storable
 
 log = logging.getLogger(__name__)
 MAX_PROBLEM = 1500  # keeps the problem inside a button's value when we must ask which activity
@@ -61,7 +63,7 @@ class EscalationDesk:
 
     def from_text(self, text: str, *, origin: Origin, client: WebClient) -> Message:
         """`/raci escalate QUERY: PROBLEM` and `@raci escalate QUERY: PROBLEM`."""
-        parsed = split_problem(text)
+        parsed = split_problem(storable(text))  # before the emptiness check: a NUL-only problem is empty
         if parsed is None:
             return usage_message()
         query, problem = parsed
@@ -117,7 +119,12 @@ class EscalationDesk:
             list_lines(listed))][:50])
 
     def tick_now(self) -> None:
-        """Send what just became due (escalations only); the periodic ticker would within RACI_TICK_SECONDS."""
+        """Send what just became due, in the background: the requester is answered at once, even while Slack
+        holds the pages back with a long Retry-After. Each page is claimed in the database, so a periodic
+        tick running at the same time cannot send it twice."""
+        threading.Thread(target=self._tick, name="raci-immediate-tick", daemon=True).start()
+
+    def _tick(self) -> None:
         try:
             tick(self.store, self.notifier, now=datetime.now(UTC))
         except Exception:  # noqa: BLE001 - the periodic ticker retries; the user's action already counts
@@ -125,8 +132,8 @@ class EscalationDesk:
 
 
 def outcome_note(outcome: engine.Outcome) -> Message:
-    return Message(outcome.message, [section(escape(outcome.message) if "<@" not in outcome.message
-                                             else outcome.message)])
+    text = escape(outcome.message) if "<@" not in outcome.message else outcome.message
+    return Message(text, [section(text)])
 
 
 def dm_after(outcome: engine.Outcome, verb: str, user: str) -> Message:

@@ -21,6 +21,7 @@ from bot.slack.blocks.escalation_forms import (
     modal_view,
 )
 from bot.slack.blocks.kit import Message
+from bot.slack.blocks.notes import note_message
 from bot.slack.escalation_desk import Origin, dm_after, outcome_note
 from bot.slack_syntax import CHANNEL_UNREACHABLE, is_channel, is_dm_channel
 
@@ -90,7 +91,7 @@ def register(app: App, deps: SlackDeps) -> None:
         try:
             outcome = desk.act(verb, int(button_value(action).get("escalation", 0)), user=user)
         except EscalationNotFound as exc:
-            respond(response_type="ephemeral", replace_original=False, text=str(exc))
+            respond(response_type="ephemeral", replace_original=False, **note_message(str(exc)).kwargs())
             return
         in_dm = is_dm_channel((body.get("channel") or {}).get("id"))
         if outcome.changed and in_dm and verb != "cancel":

@@ -11,10 +11,11 @@ from typing import Any
 from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 
 from bot.runtime import metrics
 from bot.slack.observability import RequestTimer
+from bot.slack.request_gate import SlackGate
 
 SLACK_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -54,10 +55,17 @@ def probes_app(*, ready: Callable[[], tuple[bool, dict[str, Any]]] = lambda: (Tr
     return route
 
 
-def wsgi_app(bolt: App, *, ready: Callable[[], tuple[bool, dict[str, Any]]] = lambda: (True, {"ok": True})) -> Wsgi:
-    """Slack's requests to Bolt (timed and counted), and the probes and metrics of `probes_app`."""
-    slack = SlackRequestHandler(bolt, path=SLACK_PATH)
+def wsgi_app(bolt: App, *, signing_secret: str,
+             ready: Callable[[], tuple[bool, dict[str, Any]]] = lambda: (True, {"ok": True})) -> Wsgi:
+    """Slack's requests through the gate to Bolt (timed and counted), and the probes and metrics of `probes_app`."""
+    gate = SlackGate(bolt, signing_secret=signing_secret)
     probes = probes_app(ready=ready)
+
+    def slack(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        response = gate.dispatch(environ)
+        wsgi = WsgiHttpResponse(status=response.status, headers=response.headers, body=response.body)
+        start_response(wsgi.status, wsgi.get_headers())
+        return wsgi.get_body()
 
     def route(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO", "") != SLACK_PATH:

@@ -33,17 +33,21 @@ def safe_url(url: str) -> str:
 
 
 def create_store_engine(url: str) -> Engine:
-    """An engine with the settings each backend needs for several processes to share it."""
+    """An engine with the settings each backend needs for several processes to share it.
+
+    hide_parameters: a database error's message never carries the values bound to it (an escalation's
+    problem, people's names and emails), so logging the error cannot leak them.
+    """
     try:
         parsed = make_url(url)
     except ArgumentError:
         raise StoreUnavailable(f"DATABASE_URL is not a database URL: {url!r}") from None
     try:
         if parsed.get_backend_name() == "sqlite":
-            engine = create_engine(url, connect_args={"timeout": 30})
+            engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
     except (NoSuchModuleError, ImportError) as exc:
         raise StoreUnavailable(f"unsupported database URL {safe_url(url)}: {exc}") from None
 

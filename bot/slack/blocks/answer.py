@@ -54,8 +54,8 @@ def build_answer_blocks(answer: Answer, *, shareable: bool = True, shared_by: st
 
 def answer_text(answer: Answer) -> str:
     """The notification text of a match."""
-    team = f" ({answer.team_name})" if answer.team_name else ""
-    return truncate(f"{answer.activity}{team}: Responsible {holders_text(answer.responsible)}; "
+    team = f" ({escape(answer.team_name)})" if answer.team_name else ""
+    return truncate(f"{escape(answer.activity or '')}{team}: Responsible {holders_text(answer.responsible)}; "
                     f"Accountable {holders_text(answer.accountable)}", 3000)
 
 
@@ -87,6 +87,6 @@ def answer_message(answer: Answer, *, shareable: bool = True, shared_by: str | N
     if answer.status == "match":
         return Message(answer_text(answer), build_answer_blocks(answer, shareable=shareable, shared_by=shared_by))
     if answer.status == "ambiguous":
-        names = ", ".join(c.activity for c in answer.candidates[:MAX_CANDIDATES])
+        names = ", ".join(escape(c.activity) for c in answer.candidates[:MAX_CANDIDATES])
         return Message(truncate(f"Did you mean: {names}?", 3000), build_ambiguous_blocks(answer))
     return Message("I don't know who owns that. Try /raci list.", build_none_blocks(answer))

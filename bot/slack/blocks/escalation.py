@@ -35,8 +35,8 @@ def _subject(esc: EscalationView) -> str:
 def _origin(esc: EscalationView) -> str:
     where = f" in <#{esc.channel}>" if is_channel(esc.channel) else ""
     text = f"Raised by <@{esc.requester}>{where}"
-    if esc.link:
-        text += f" · <{esc.link}|link>"
+    if esc.link:  # escaped, and no "|" of its own, so it cannot close the link or rename it
+        text += f" · <{escape(esc.link).replace('|', '%7C')}|link>"
     return text
 
 
@@ -59,7 +59,7 @@ def page_message(esc: EscalationView, *, letter: str) -> Message:
                 f"Escalation #{esc.id} · level {esc.level}" + (f", round {esc.round + 1}" if esc.round else "")),
         _buttons(esc, with_cancel=False),
     ]
-    text = f"Escalation about {esc.activity}: {esc.problem}"
+    text = f"Escalation about {_subject(esc)}: {escape(esc.problem)}"
     return Message(text=truncate(text, 4000), blocks=blocks)
 
 
@@ -97,7 +97,7 @@ def status_message(esc: EscalationView) -> Message:
         blocks.append(context(*(escape(n) if "<@" not in n else n for n in esc.notes[-5:])))
     if esc.status in ("open", "acknowledged", "unanswered"):
         blocks.append(_buttons(esc, with_cancel=True))
-    text = f"Escalation #{esc.id} about {esc.activity}: {esc.status}"
+    text = f"Escalation #{esc.id} about {_subject(esc)}: {esc.status}"
     return Message(text=text, blocks=blocks)
 
 

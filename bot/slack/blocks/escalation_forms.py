@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.ownership.answers import Answer
 from bot.slack.blocks.kit import Block, Message, actions, button, context, escape, section, truncate
+from bot.store.text import storable
 
 ESCALATE_ACTION = "raci_escalate"  # the button on an answer: opens the modal
 ESCALATE_PICK_ACTION = "escalate_pick"  # one per candidate activity: escalate_pick_0, …
@@ -76,8 +77,8 @@ def modal_view(*, activity: str, team: str | None, channel: str | None, thread_t
 def modal_values(view: dict[str, Any]) -> tuple[dict[str, Any], str, str | None]:
     """(metadata, problem, link) from a submitted modal."""
     state = view.get("state", {}).get("values", {})
-    problem = (state.get(PROBLEM_BLOCK, {}).get(PROBLEM_INPUT, {}).get("value") or "").strip()
-    link = (state.get(LINK_BLOCK, {}).get(LINK_INPUT, {}).get("value") or "").strip() or None
+    problem = storable(state.get(PROBLEM_BLOCK, {}).get(PROBLEM_INPUT, {}).get("value") or "").strip()
+    link = storable(state.get(LINK_BLOCK, {}).get(LINK_INPUT, {}).get("value") or "").strip() or None
     try:
         metadata = json.loads(view.get("private_metadata") or "{}")
     except json.JSONDecodeError:

@@ -38,12 +38,33 @@ def truncate(text: str, limit: int) -> str:
 
 
 def escape(text: str) -> str:
-    """Text from the matrix or a user, safe inside mrkdwn (no accidental mentions or links)."""
+    """Text from the matrix or a user, safe inside mrkdwn (no accidental mentions or links).
+
+    The one escaping helper: every string that did not come from our own code goes through it before it
+    reaches Slack, in blocks and in the top-level `text` (which Slack parses for mentions in notifications).
+    Plain-text fields (headers, buttons) call it themselves, since they never carry our own markup.
+    """
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def header(text: str) -> Block:
-    return {"type": "header", "text": {"type": "plain_text", "text": truncate(text, MAX_HEADER_TEXT), "emoji": True}}
+    return {"type": "header", "text": plain_text(text, MAX_HEADER_TEXT)}
+
+
+def plain_text(text: str, limit: int) -> Block:
+    """A plain_text object: escaped here, cut to `limit` after escaping so an entity is never split."""
+    return {"type": "plain_text", "text": truncate_escaped(escape(text), limit), "emoji": True}
+
+
+def truncate_escaped(text: str, limit: int) -> str:
+    """Like truncate, but never leaves half an entity (`&am…`) at the cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "…"
 
 
 def section(markdown: str, *, accessory: Block | None = None) -> Block:
@@ -69,7 +90,7 @@ def button(text: str, *, action_id: str, value: dict[str, Any], style: str | Non
         raise ValueError(f"button value too long ({len(encoded)} characters)")
     block: Block = {
         "type": "button",
-        "text": {"type": "plain_text", "text": truncate(text, MAX_BUTTON_TEXT), "emoji": True},
+        "text": plain_text(text, MAX_BUTTON_TEXT),
         "action_id": action_id,
         "value": encoded,
     }

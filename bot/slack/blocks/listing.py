@@ -34,7 +34,7 @@ def list_message(rows: list[ActivityRow], *, filter: str = "", page: int = 0, pa
     pages = page_count(len(rows), page_size)
     page = min(max(page, 0), pages - 1)
     shown = rows[page * page_size:(page + 1) * page_size]
-    title = f"Activities matching “{truncate(filter, MAX_FILTER)}”" if filter else "Activities"
+    title = f"Activities matching “{truncate(filter, MAX_FILTER)}”" if filter else "Activities"  # plain text
     if not rows:
         hint = "Try a shorter filter, or `/raci list` for everything." if filter else "The matrix is empty."
         return Message("No activities found.", [header(title), context(f"No activities found. {hint}")])
@@ -49,4 +49,4 @@ def list_message(rows: list[ActivityRow], *, filter: str = "", page: int = 0, pa
         buttons.append(button("Next ▶", action_id=f"{PAGE_ACTION}_next", value={**value, "p": page + 1}))
     if buttons:
         blocks.append(actions(*buttons))
-    return Message(f"{title}: page {page + 1} of {pages}", blocks)
+    return Message(f"{escape(title)}: page {page + 1} of {pages}", blocks)

@@ -7,7 +7,7 @@ from bot.slack.blocks.kit import Message, context, escape, section
 
 def note_message(text: str) -> Message:
     """A one-line explanation of what went wrong and how to fix it (an unknown role, person, team)."""
-    return Message(text, [section(escape(text)), context("`/raci help` shows what I understand.")])
+    return Message(escape(text), [section(escape(text)), context("`/raci help` shows what I understand.")])
 
 
 def failure_message(error_id: str) -> Message:

@@ -100,7 +100,7 @@ def who_message(profile: Profile) -> Message:
     """`/raci who @someone`: what they are R and A for, C and I in short, their roles."""
     blocks = [header(f"What {profile.name} owns"), *_owned_blocks(profile, subject=f"{escape(profile.name)} is")]
     counts = {letter: len(profile.activities(letter)) for letter in "RACI"}
-    text = f"{profile.name}: R {counts['R']}, A {counts['A']}, C {counts['C']}, I {counts['I']} activities"
+    text = f"{escape(profile.name)}: R {counts['R']}, A {counts['A']}, C {counts['C']}, I {counts['I']} activities"
     return Message(text, fit(blocks))
 
 
@@ -132,5 +132,5 @@ def role_message(role: RoleView) -> Message:
         blocks += sections_of_lines(["*In teams*", *lines])
     if role.slack_usergroup:
         blocks.append(context(f"Slack group: <!subteam^{role.slack_usergroup}>"))
-    text = f"{role.name}: {holders_text(role.holders)}"
+    text = f"{escape(role.name)}: {holders_text(role.holders)}"
     return Message(truncate(text, 3000), fit(blocks))
