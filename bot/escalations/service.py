@@ -14,6 +14,7 @@ from bot.escalations.policy import Policy
 from bot.escalations.views import EscalationView, Owner, aware
 from bot.store.db import Store
 from bot.store.escalation_models import Escalation, Notification
+from bot.store.outbox_policy import PAGE_DEADLINE
 from bot.store.sync import record_changes
 
 
@@ -60,7 +61,8 @@ def enqueue(session: Session, row: Escalation, *, kind: str, recipient: str, now
     exists = session.scalar(select(Notification.id).where(Notification.key == key))
     if exists is None:
         session.add(Notification(escalation_id=row.id, key=key, kind=kind, recipient=recipient, level=level,
-                                 round=round_, state="pending", attempts=0, next_attempt_at=now, created_at=now))
+                                 round=round_, state="pending", attempts=0, rate_limited=0, next_attempt_at=now,
+                                 deadline=now + PAGE_DEADLINE, created_at=now))
 
 
 def enqueue_status(session: Session, row: Escalation, *, now: datetime) -> None:

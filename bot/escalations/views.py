@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from bot.escalations.policy import step_letter, step_level, step_round
+from bot.store.outbox import Delivery
 
 STATUSES = ("open", "acknowledged", "resolved", "unanswered")
 
@@ -96,16 +97,7 @@ class Outgoing:
     escalation: EscalationView
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """How sending went: ok, or a transient failure to retry later, or a permanent one to record."""
-
-    ok: bool
-    error: str | None = None
-    retry_after: float | None = None
-    permanent: bool = False
-    ts: str | None = None  # the message's ts (the status message is updated in place later)
-
-
 class Notifier(Protocol):
+    """The escalations' outbox transport (bot/slack/notifier.SlackNotifier)."""
+
     def send(self, message: Outgoing) -> Delivery: ...
