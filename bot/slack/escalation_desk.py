@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -17,7 +18,7 @@ from slack_sdk import WebClient
 from bot.errors import RaciError
 from bot.escalations import engine
 from bot.escalations.policy import policy_for
-from bot.escalations.ticker import tick
+from bot.escalations.ticker import outbox, tick
 from bot.escalations.views import EscalationView, Notifier
 from bot.ownership.answers import Answer
 from bot.ownership.live import OwnershipService
@@ -31,6 +32,9 @@ from bot.store.db import Store
 from bot.store.text import storable
 
 log = logging.getLogger(__name__)
+# After raising, the background pass follows Slack's Retry-After when it is this short, this many times.
+FOLLOW_UP_SECONDS = 10.0
+FOLLOW_UP_PASSES = 3
 MAX_PROBLEM = 1500  # keeps the problem inside a button's value when we must ask which activity
 
 
@@ -126,7 +130,15 @@ class EscalationDesk:
 
     def _tick(self) -> None:
         try:
-            tick(self.store, self.notifier, now=datetime.now(UTC))
+            for _ in range(FOLLOW_UP_PASSES + 1):
+                if not tick(self.store, self.notifier, now=datetime.now(UTC)).waiting:
+                    return
+                # Slack asked us to wait (429, a blip): a short wait is followed here, so a page is not left
+                # for the next periodic tick; a long one is the periodic ticker's.
+                wait = outbox(self.store, self.notifier).seconds_to_next(now=datetime.now(UTC))
+                if wait is None or wait > FOLLOW_UP_SECONDS:
+                    return
+                time.sleep(wait + 0.05)
         except Exception:  # noqa: BLE001 - the periodic ticker retries; the user's action already counts
             log.exception("immediate tick failed; the periodic ticker will retry")
 
