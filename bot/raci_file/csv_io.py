@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from bot.raci_file.csv_formula import escape_cell, unescape_cell
 from bot.raci_file.findings import Finding
 from bot.raci_file.model import LETTERS, Activity, RaciDocument, Role, name_key, person_ref
 from bot.raci_file.structure import HANDLE
@@ -16,6 +17,7 @@ _DELIMITERS = (",", ";", "\t")  # in order of preference when a header has as ma
 _CELL_SEPARATORS = re.compile(r"[\s/,;+&]+")
 _SLUG_DROP = re.compile(r"[^a-z0-9._]+")
 _REPORTED = ""  # a column whose header was already reported as wrong: its cells are not read
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the csv module's line ends (str.splitlines has more)
 
 
 @dataclass
@@ -88,19 +90,21 @@ class _CsvReader:
         return matrix
 
     def rows(self, text: str) -> list[tuple[int, list[str]]]:
-        """Non-blank rows with the line each starts on."""
-        first = next((line for line in text.splitlines() if line.strip()), "")
+        """Non-blank rows with their line; a row is one line, so a stray quote cannot swallow the rest."""
+        lines = _LINE_BREAK.split(text)
+        first = next((line for line in lines if line.strip()), "")
         delimiter = max(_DELIMITERS, key=lambda candidate: (first.count(candidate), -_DELIMITERS.index(candidate)))
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         rows = []
-        line = 1
-        try:
-            for cells in reader:
-                if any(cell.strip() for cell in cells):
-                    rows.append((line, cells))
-                line = reader.line_num + 1
-        except csv.Error as exc:
-            self.error("file", f"CSV error: {exc}", reader.line_num)
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                cells = next(csv.reader([line], delimiter=delimiter, strict=True))
+            except csv.Error as exc:
+                self.error("file", _quoting_message(str(exc)), number)
+                continue
+            if any(cell.strip() for cell in cells):
+                rows.append((number, [unescape_cell(cell) for cell in cells]))
         return rows
 
     def columns(self, headers: list[str], line: int, matrix: CsvMatrix) -> list[str | None]:
@@ -176,14 +180,22 @@ class _CsvReader:
         return letters
 
 
+def _quoting_message(reason: str) -> str:
+    """What a csv.Error on one line means for someone editing the file."""
+    if reason == "unexpected end of data":
+        return ('a quoted cell opens on this line and is not closed on it (a stray \'"\'?); '
+                'a cell cannot span lines')
+    return f"CSV quoting error: {reason} (a quote inside a quoted cell is written twice: \"\")"
+
+
 def dump_csv(doc: RaciDocument) -> str:
     """The matrix as CSV: a column per role (document order), then one per directly assigned person."""
     columns = _dump_columns(doc)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["Activity", *(header for _, header in columns)])
+    writer.writerow(["Activity", *(escape_cell(header) for _, header in columns)])
     for activity in doc.activities:
-        cells = [activity.name]
+        cells = [escape_cell(activity.name)]
         held: dict[str, list[str]] = {}
         for letter in LETTERS:
             for ref in activity.refs(letter):
