@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,6 +16,8 @@ _DELIMITERS = (",", ";", "\t")  # in order of preference when a header has as ma
 _CELL_SEPARATORS = re.compile(r"[\s/,;+&]+")
 _SLUG_DROP = re.compile(r"[^a-z0-9._]+")
 _REPORTED = ""  # a column whose header was already reported as wrong: its cells are not read
+_NEEDS_QUOTES = re.compile(r'[,;\t"\r\n]')
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the csv module's line ends (str.splitlines has more)
 
 
@@ -93,7 +94,8 @@ class _CsvReader:
         """Non-blank rows with their line; a row is one line, so a stray quote cannot swallow the rest."""
         lines = _LINE_BREAK.split(text)
         first = next((line for line in lines if line.strip()), "")
-        delimiter = max(_DELIMITERS, key=lambda candidate: (first.count(candidate), -_DELIMITERS.index(candidate)))
+        unquoted = _QUOTED.sub("", first)  # a ";" inside a quoted header is text, not a delimiter
+        delimiter = max(_DELIMITERS, key=lambda candidate: (unquoted.count(candidate), -_DELIMITERS.index(candidate)))
         rows = []
         for number, line in enumerate(lines, start=1):
             if not line.strip():
@@ -191,9 +193,7 @@ def _quoting_message(reason: str) -> str:
 def dump_csv(doc: RaciDocument) -> str:
     """The matrix as CSV: a column per role (document order), then one per directly assigned person."""
     columns = _dump_columns(doc)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["Activity", *(escape_cell(header) for _, header in columns)])
+    lines = [_csv_line(["Activity", *(escape_cell(header) for _, header in columns)])]
     for activity in doc.activities:
         cells = [escape_cell(activity.name)]
         held: dict[str, list[str]] = {}
@@ -203,14 +203,22 @@ def dump_csv(doc: RaciDocument) -> str:
                 if letter not in letters:
                     letters.append(letter)
         cells.extend("/".join(held.get(ref, ())) for ref, _ in columns)
-        writer.writerow(cells)
-    return out.getvalue()
+        lines.append(_csv_line(cells))
+    return "".join(lines)
+
+
+def _csv_line(cells: list[str]) -> str:
+    """One CSV row. Cells holding any candidate delimiter are quoted, not only ",", so a role named
+    "R&D; Ops; Infra" cannot make the reader take ";" for the delimiter."""
+    return ",".join(f'"{cell.replace(chr(34), chr(34) * 2)}"' if _NEEDS_QUOTES.search(cell) else cell
+                    for cell in cells) + "\n"
 
 
 def _dump_columns(doc: RaciDocument) -> list[tuple[str, str]]:
-    """(reference, header) per column; a role's header is its name unless that names another role."""
+    """(reference, header) per column; a role's header is its name unless that names another role
+    or would read as a person column ("@...")."""
     lookup = _RoleLookup(doc.roles)
-    columns = [(role.key, role.name if lookup.find(role.name) == role.key else role.key) for role in doc.roles]
+    columns = [(role.key, role.key if _header_misreads(role, lookup) else role.name) for role in doc.roles]
     known = {role.key for role in doc.roles}
     handles = [f"@{person.handle}" for person in doc.people]
     used: dict[str, None] = {}
@@ -220,3 +228,8 @@ def _dump_columns(doc: RaciDocument) -> list[tuple[str, str]]:
     columns += [(ref, ref) for ref in used if not person_ref(ref) and ref not in known]
     direct = [ref for ref in handles if ref in used] + [ref for ref in used if person_ref(ref) and ref not in handles]
     return columns + [(ref, ref) for ref in direct]
+
+
+def _header_misreads(role: Role, lookup: _RoleLookup) -> bool:
+    header = role.name.strip()
+    return header.startswith("@") or lookup.find(header) != role.key

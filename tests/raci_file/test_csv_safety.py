@@ -105,3 +105,20 @@ def test_text_after_a_closing_quote_is_refused_with_its_line() -> None:
 def test_a_doubled_quote_inside_a_quoted_cell_is_fine() -> None:
     matrix, findings = load_csv('Activity,Data Engineer\n"The ""big"" one",R/A\n', source="m.csv", roles=ROLES)
     assert findings == [] and [a.name for a in matrix.activities] == ['The "big" one']
+
+
+def test_a_role_name_full_of_semicolons_does_not_change_the_delimiter() -> None:
+    roles = [Role("rd", "R&D; Ops; Infra; Sec"), Role("de", "Data Engineer")]
+    doc = RaciDocument(roles=roles, activities=[Activity("Build; ship", raci={"R": ["rd"], "A": ["de"]})])
+    text = dump_csv(doc)
+    assert text.splitlines()[0] == 'Activity,"R&D; Ops; Infra; Sec",Data Engineer'
+    matrix, findings = load_csv(text, source="export.csv", roles=roles)
+    assert findings == [] and matrix.activities[0].raci == {"R": ["rd"], "A": ["de"]}
+
+
+def test_a_role_named_like_a_person_column_is_exported_by_its_key() -> None:
+    roles = [Role("ops", "@oncall")]
+    text = dump_csv(RaciDocument(roles=roles, activities=[Activity("Pager", raci={"R": ["ops"], "A": ["ops"]})]))
+    assert text.splitlines()[0] == "Activity,ops"
+    matrix, findings = load_csv(text, source="export.csv", roles=roles)
+    assert findings == [] and matrix.columns == ["ops"]
