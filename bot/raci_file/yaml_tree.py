@@ -32,6 +32,7 @@ _MAP = "tag:yaml.org,2002:map"
 _MERGE = "tag:yaml.org,2002:merge"
 _AS_TEXT = frozenset({_STR, _MERGE, "tag:yaml.org,2002:value"})  # "<<" is read as text, then merged
 _NO_DUPLICATES: tuple[tuple[Any, int, int], ...] = ()
+_MOST_COUNTED = 2**62  # running totals are stored as 64-bit integers; anything near this is refused anyway
 _BUILDING = -1  # the expanded size of an anchored node whose end the parser has not reached yet
 
 
@@ -133,10 +134,11 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             raise ConstructorError(None, None, message, event.start_mark)
         self._added += size - 1
         total = self._nodes + self._added
-        self._alias_totals.append(total)
+        self._alias_totals.append(min(total, _MOST_COUNTED))
         self._alias_lines.append(event.start_mark.line)
         if self._most_nodes is not None and total > _limit(self._most_nodes):
-            self._refuse(_limit(self._most_nodes), "as many as a file this long can hold", event.start_mark.line)
+            # no file has more nodes than characters: refused now, without parsing the rest
+            self._refuse(_limit(self._most_nodes), f"its {self._most_nodes:,} characters", event.start_mark.line)
         return self._anchors[event.anchor]
 
     def _check_expansion(self) -> None:
@@ -145,7 +147,7 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         if self._nodes + self._added <= limit:
             return
         crossing = min(bisect_right(self._alias_totals, limit), len(self._alias_totals) - 1)
-        self._refuse(limit, f"its own {self._nodes:,}", self._alias_lines[crossing])
+        self._refuse(limit, f"its own {self._nodes:,} nodes", self._alias_lines[crossing])
 
     def _refuse(self, limit: int, own: str, line: int) -> None:
         message = (
