@@ -57,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
                        description="Validate the whole file, then make the store equal to it in one "
                        "transaction. A file with any error changes nothing. A CSV sets only the matrix.")
     p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--allow-mass-removal", action="store_true",
+                   help="allow removing more than half of the store's activities (refused otherwise)")
 
     p = sub.add_parser("export", parents=[common], help="write the store as a RACI file",
                        description="Write the store in the RACI file format (YAML by default).")
@@ -172,7 +174,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     command = args.command
     if command == "import":
         _, store = _open(args)
-        report = import_file(store, args.file, progress=_progress())
+        report = import_file(store, args.file, progress=_progress(), allow_mass_removal=args.allow_mass_removal)
         out.write(render.import_report(report))
         return 0
     if command == "export":

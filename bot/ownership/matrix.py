@@ -12,9 +12,9 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from bot.errors import InvalidRaciFile
+from bot.errors import InvalidRaciFile, RaciError
 from bot.ownership.index import Ownership
-from bot.raci_file import load_file
+from bot.raci_file import limits, load_file
 from bot.raci_file.csv_io import CsvMatrix, dump_csv
 from bot.raci_file.diff import Change
 from bot.raci_file.findings import Finding
@@ -43,6 +43,32 @@ class ImportReport:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.kind == "warning"]
+
+
+class MassRemoval(RaciError):
+    """An import would remove most of the store's activities and was not told that is intended."""
+
+
+_NAMED_REMOVALS = 5  # the refusal names this many of the activities it would remove
+
+
+FIRST_LOAD = "first_load"  # the audit action of a store filled by itself from RACI_FILE
+
+
+def guard_mass_removal(current: RaciDocument, new: RaciDocument, *, source: str) -> None:
+    """Raise MassRemoval when `new` drops more than half of `current`'s activities (limits.py says why)."""
+    kept = {name_key(activity.name) for activity in new.activities}
+    removed = [a.name for a in current.activities if name_key(a.name) not in kept]
+    total = len(current.activities)
+    if total < limits.MASS_REMOVAL_MIN_ACTIVITIES or len(removed) <= limits.MASS_REMOVAL_SHARE * total:
+        return
+    named = ", ".join(f'"{name}"' for name in removed[:_NAMED_REMOVALS])
+    more = f" and {len(removed) - _NAMED_REMOVALS} more" if len(removed) > _NAMED_REMOVALS else ""
+    raise MassRemoval(
+        f"{source} would remove {len(removed)} of the store's {total} activities ({named}{more}); "
+        "more than half usually means a truncated file, the wrong sheet or a stray quote, so nothing "
+        "was changed. If it is what you mean, import it with `raci import --allow-mass-removal`"
+    )
 
 
 def default_actor() -> str:
@@ -101,7 +127,12 @@ def read_file(
 
 
 def import_file(
-    store: Store, path: str | Path, *, actor: str | None = None, progress: Progress = _quiet
+    store: Store,
+    path: str | Path,
+    *,
+    actor: str | None = None,
+    progress: Progress = _quiet,
+    allow_mass_removal: bool = False,
 ) -> ImportReport:
     """Make the store equal to the file, in one transaction; a file with any error changes nothing."""
     with store.session() as session:
@@ -109,6 +140,8 @@ def import_file(
         progress("reading the store")
         current = stored_document(session)
         doc, findings = read_file(path, current=current, progress=progress)
+        if not allow_mass_removal and not _only_first_loaded(session):
+            guard_mass_removal(current, doc, source=str(path))
         progress("writing the changes")
         changes = write_document(session, doc, actor=actor or default_actor(), source=str(path))
         progress("committing")
@@ -125,8 +158,15 @@ def ensure_loaded(store: Store, path: str | Path, *, actor: str | None = None) -
         if not is_empty(session):  # another process loaded it while we waited for the lock
             return None
         doc, findings = read_file(path, current=stored_document(session))
-        changes = write_document(session, doc, actor=actor or default_actor(), source=str(path))
+        changes = write_document(session, doc, actor=actor or default_actor(), source=str(path), action=FIRST_LOAD)
     return ImportReport(source=str(path), changes=changes, findings=findings)
+
+
+def _only_first_loaded(session: Session) -> bool:
+    """The store holds only the matrix loaded by itself on first use (RACI_FILE, e.g. the starter matrix): replacing
+    it wholesale is the expected first import, not a mistake to guard against."""
+    return session.scalar(select(m.AuditEvent.id).where(m.AuditEvent.action != FIRST_LOAD,
+                                                        m.AuditEvent.subject_type == "activity").limit(1)) is None
 
 
 def export_store(store: Store, *, fmt: str = "yaml") -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from bot.raci_file.csv_formula import escape_cell, unescape_cell
 from bot.raci_file.findings import Finding
 from bot.raci_file.model import LETTERS, Activity, RaciDocument, Role, name_key, person_ref
 from bot.raci_file.structure import HANDLE
@@ -16,6 +16,9 @@ _DELIMITERS = (",", ";", "\t")  # in order of preference when a header has as ma
 _CELL_SEPARATORS = re.compile(r"[\s/,;+&]+")
 _SLUG_DROP = re.compile(r"[^a-z0-9._]+")
 _REPORTED = ""  # a column whose header was already reported as wrong: its cells are not read
+_NEEDS_QUOTES = re.compile(r'[,;\t"\r\n]')
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the csv module's line ends (str.splitlines has more)
 
 
 @dataclass
@@ -88,19 +91,22 @@ class _CsvReader:
         return matrix
 
     def rows(self, text: str) -> list[tuple[int, list[str]]]:
-        """Non-blank rows with the line each starts on."""
-        first = next((line for line in text.splitlines() if line.strip()), "")
-        delimiter = max(_DELIMITERS, key=lambda candidate: (first.count(candidate), -_DELIMITERS.index(candidate)))
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        """Non-blank rows with their line; a row is one line, so a stray quote cannot swallow the rest."""
+        lines = _LINE_BREAK.split(text)
+        first = next((line for line in lines if line.strip()), "")
+        unquoted = _QUOTED.sub("", first)  # a ";" inside a quoted header is text, not a delimiter
+        delimiter = max(_DELIMITERS, key=lambda candidate: (unquoted.count(candidate), -_DELIMITERS.index(candidate)))
         rows = []
-        line = 1
-        try:
-            for cells in reader:
-                if any(cell.strip() for cell in cells):
-                    rows.append((line, cells))
-                line = reader.line_num + 1
-        except csv.Error as exc:
-            self.error("file", f"CSV error: {exc}", reader.line_num)
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                cells = next(csv.reader([line], delimiter=delimiter, strict=True))
+            except csv.Error as exc:
+                self.error("file", _quoting_message(str(exc)), number)
+                continue
+            if any(cell.strip() for cell in cells):
+                rows.append((number, [unescape_cell(cell) for cell in cells]))
         return rows
 
     def columns(self, headers: list[str], line: int, matrix: CsvMatrix) -> list[str | None]:
@@ -176,14 +182,20 @@ class _CsvReader:
         return letters
 
 
+def _quoting_message(reason: str) -> str:
+    """What a csv.Error on one line means for someone editing the file."""
+    if reason == "unexpected end of data":
+        return ('a quoted cell opens on this line and is not closed on it (a stray \'"\'?); '
+                'a cell cannot span lines')
+    return f"CSV quoting error: {reason} (a quote inside a quoted cell is written twice: \"\")"
+
+
 def dump_csv(doc: RaciDocument) -> str:
     """The matrix as CSV: a column per role (document order), then one per directly assigned person."""
     columns = _dump_columns(doc)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["Activity", *(header for _, header in columns)])
+    lines = [_csv_line(["Activity", *(escape_cell(header) for _, header in columns)])]
     for activity in doc.activities:
-        cells = [activity.name]
+        cells = [escape_cell(activity.name)]
         held: dict[str, list[str]] = {}
         for letter in LETTERS:
             for ref in activity.refs(letter):
@@ -191,14 +203,22 @@ def dump_csv(doc: RaciDocument) -> str:
                 if letter not in letters:
                     letters.append(letter)
         cells.extend("/".join(held.get(ref, ())) for ref, _ in columns)
-        writer.writerow(cells)
-    return out.getvalue()
+        lines.append(_csv_line(cells))
+    return "".join(lines)
+
+
+def _csv_line(cells: list[str]) -> str:
+    """One CSV row. Cells holding any candidate delimiter are quoted, not only ",", so a role named
+    "R&D; Ops; Infra" cannot make the reader take ";" for the delimiter."""
+    return ",".join(f'"{cell.replace(chr(34), chr(34) * 2)}"' if _NEEDS_QUOTES.search(cell) else cell
+                    for cell in cells) + "\n"
 
 
 def _dump_columns(doc: RaciDocument) -> list[tuple[str, str]]:
-    """(reference, header) per column; a role's header is its name unless that names another role."""
+    """(reference, header) per column; a role's header is its name unless that names another role
+    or would read as a person column ("@...")."""
     lookup = _RoleLookup(doc.roles)
-    columns = [(role.key, role.name if lookup.find(role.name) == role.key else role.key) for role in doc.roles]
+    columns = [(role.key, role.key if _header_misreads(role, lookup) else role.name) for role in doc.roles]
     known = {role.key for role in doc.roles}
     handles = [f"@{person.handle}" for person in doc.people]
     used: dict[str, None] = {}
@@ -208,3 +228,8 @@ def _dump_columns(doc: RaciDocument) -> list[tuple[str, str]]:
     columns += [(ref, ref) for ref in used if not person_ref(ref) and ref not in known]
     direct = [ref for ref in handles if ref in used] + [ref for ref in used if person_ref(ref) and ref not in handles]
     return columns + [(ref, ref) for ref in direct]
+
+
+def _header_misreads(role: Role, lookup: _RoleLookup) -> bool:
+    header = role.name.strip()
+    return header.startswith("@") or lookup.find(header) != role.key

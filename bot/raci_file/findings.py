@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["error", "gap", "warning"]
+# Shown escaped: a NUL or an escape sequence from a file must not reach the admin's terminal raw.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,11 @@ class Finding:
         if self.line is not None:
             where = f"{where}:{self.line}" if where else f"line {self.line}"
         prefix = f"{where}: " if where else ""
-        return f"{prefix}{self.kind}: {self.subject}: {self.message}"
+        return _UNPRINTABLE.sub(_escaped, f"{prefix}{self.kind}: {self.subject}: {self.message}")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100 else f"\\u{ord(match.group()):04x}"
 
 
 def errors(findings: list[Finding]) -> list[Finding]:

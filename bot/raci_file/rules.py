@@ -7,10 +7,12 @@ import zoneinfo
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.raci_file import limits
 from bot.raci_file.findings import Finding, Kind
 from bot.raci_file.hints import did_you_mean
 from bot.raci_file.model import Activity, EscalationPolicy, RaciDocument, name_key, person_ref
 from bot.raci_file.schedule import parse_cron, parse_duration
+from bot.raci_file.storable import storable_findings
 
 _SHOWN_ACTIVITIES = 5  # a warning lists this many activities, then "and N more"
 
@@ -19,6 +21,7 @@ def check(doc: RaciDocument, *, source: str | None = None) -> list[Finding]:
     """Every error, gap and warning in a document, in that order and in document order within a kind."""
     rules = _Rules(doc, source)
     rules.definitions()
+    rules.storable()
     rules.references()
     rules.activity_names()
     rules.team_channels()
@@ -64,6 +67,11 @@ class _Rules:
                     self.add("error", f"{kind} {ident}", f"{kind} {ident!r} is defined twice{where}", line)
                 else:
                     first[ident] = line
+
+    def storable(self) -> None:
+        """Text every database can hold: no NUL or control characters, lengths that fit the store."""
+        for subject, message, line in storable_findings(self.doc):
+            self.add("error", subject, message, line)
 
     def references(self) -> None:
         """Every role key and handle referred to is defined."""
@@ -154,6 +162,8 @@ class _Rules:
                 self.add("error", subject, f"{where}.ack_timeout: {exc}", line)
         if policy.repeats is not None and policy.repeats < 0:
             self.add("error", subject, f"{where}.repeats must be 0 or more, not {policy.repeats}", line)
+        elif policy.repeats is not None and policy.repeats > limits.REPEATS_MAX:
+            self.add("error", subject, f"{where}.repeats must be at most {limits.REPEATS_MAX}", line)
 
     # -- gaps ----------------------------------------------------------------------------
 

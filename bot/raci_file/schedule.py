@@ -7,7 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
+from bot.raci_file.limits import DURATION_MAX
+
 _DURATION = re.compile(r"([0-9]+)([smhd])")
+_DURATION_MAX_SECONDS = int(DURATION_MAX.total_seconds())
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
@@ -46,7 +49,12 @@ def parse_duration(text: str) -> timedelta:
     amount = int(match.group(1))
     if amount <= 0:
         raise ValueError(f"{text!r} is not a duration: the number must be greater than 0")
-    return timedelta(**{_UNITS[match.group(2)]: amount})
+    if amount > _DURATION_MAX_SECONDS:  # also keeps timedelta() from overflowing
+        raise ValueError(f"{text!r} is too long: at most {DURATION_MAX.days}d")
+    duration = timedelta(**{_UNITS[match.group(2)]: amount})
+    if duration > DURATION_MAX:
+        raise ValueError(f"{text!r} is too long: at most {DURATION_MAX.days}d")
+    return duration
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_right
 from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError
+from yaml.error import Mark
 from yaml.events import (
     AliasEvent,
     DocumentStartEvent,
@@ -19,6 +22,8 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
+from bot.raci_file.limits import ALIAS_EXPANSION_FACTOR, ALIAS_EXPANSION_FLOOR
+
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _STR = "tag:yaml.org,2002:str"
@@ -27,6 +32,8 @@ _MAP = "tag:yaml.org,2002:map"
 _MERGE = "tag:yaml.org,2002:merge"
 _AS_TEXT = frozenset({_STR, _MERGE, "tag:yaml.org,2002:value"})  # "<<" is read as text, then merged
 _NO_DUPLICATES: tuple[tuple[Any, int, int], ...] = ()
+_MOST_COUNTED = 2**62  # running totals are stored as 64-bit integers; anything near this is refused anyway
+_BUILDING = -1  # the expanded size of an anchored node whose end the parser has not reached yet
 
 
 class LineDict(dict):
@@ -46,6 +53,11 @@ class LineList(list):
     item_lines: list[int]
 
 
+def _limit(nodes: int) -> int:
+    """The most nodes a file of `nodes` nodes may expand to through aliases (limits.py says why)."""
+    return max(ALIAS_EXPANSION_FACTOR * nodes, ALIAS_EXPANSION_FLOOR)
+
+
 class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """A safe loader (libyaml when present) that builds LineDict/LineList straight from parser events.
 
@@ -53,8 +65,20 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     which is what makes a 100,000-activity file load in seconds.
     """
 
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        # A node takes at least one character, so no file has more nodes than characters: an
+        # expansion past the limit for that many is refused at once, without parsing the rest.
+        self._most_nodes = len(stream) if isinstance(stream, str | bytes) else None
+
     def get_single_data(self) -> Any:
         self._anchors: dict[str, Any] = {}
+        # Counted per collection, not per event, to keep big files fast: nodes written in the
+        # file (an alias is one), and the nodes aliases add once each is replaced by a copy.
+        self._sizes: dict[str, int] = {}  # anchor -> nodes of its value with every alias expanded
+        self._nodes = 1  # the root
+        self._added = 0
+        self._alias_totals, self._alias_lines = array("q"), array("q")  # running total after each alias
         get_event = self.get_event
         get_event()  # stream start
         event = get_event()
@@ -70,25 +94,68 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                 "but found another document",
                 event.start_mark,
             )
+        # Aliases share what they name rather than copy it, so parsing costs only the file's length;
+        # everything after this walks the expanded tree, so the limit is applied here.
+        self._check_expansion()
         return data
 
     def _value(self, event: Event) -> Any:
         cls = event.__class__
         if cls is ScalarEvent:
             value = self._scalar(event)
-        elif cls is MappingStartEvent:
-            value = self._mapping(event)
-        elif cls is SequenceStartEvent:
-            value = self._sequence(event)
-        elif cls is AliasEvent:
-            if event.anchor not in self._anchors:
-                raise ConstructorError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
-            return self._anchors[event.anchor]
-        else:  # pragma: no cover - the parser only yields the events above here
-            raise ConstructorError(None, None, f"unexpected {event}", event.start_mark)
-        if event.anchor is not None and cls is ScalarEvent:
-            self._anchors[event.anchor] = value
-        return value
+            if event.anchor is not None:
+                self._anchors[event.anchor] = value
+                self._sizes[event.anchor] = 1
+            return value
+        if cls is MappingStartEvent:
+            return self._mapping(event)
+        if cls is SequenceStartEvent:
+            return self._sequence(event)
+        if cls is AliasEvent:
+            return self._alias(event)
+        raise ConstructorError(None, None, f"unexpected {event}", event.start_mark)  # pragma: no cover
+
+    def _anchored(self, event: Event, value: Any) -> int:
+        """Register a collection's anchor; returns the count its expanded size is measured from."""
+        self._anchors[event.anchor] = value
+        self._sizes[event.anchor] = _BUILDING
+        return self._nodes + self._added
+
+    def _measured(self, event: Event, start: int) -> None:
+        self._sizes[event.anchor] = self._nodes + self._added - start + 1
+
+    def _alias(self, event: Event) -> Any:
+        """What an alias names, counting its expanded size against the limit."""
+        size = self._sizes.get(event.anchor)
+        if size is None:
+            raise ConstructorError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+        if size == _BUILDING:
+            message = f"alias *{event.anchor} is inside the node it names: it would expand forever"
+            raise ConstructorError(None, None, message, event.start_mark)
+        self._added += size - 1
+        total = self._nodes + self._added
+        self._alias_totals.append(min(total, _MOST_COUNTED))
+        self._alias_lines.append(event.start_mark.line)
+        if self._most_nodes is not None and total > _limit(self._most_nodes):
+            # no file has more nodes than characters: refused now, without parsing the rest
+            self._refuse(_limit(self._most_nodes), f"its {self._most_nodes:,} characters", event.start_mark.line)
+        return self._anchors[event.anchor]
+
+    def _check_expansion(self) -> None:
+        """Refuse a file whose aliases expand it past the limit, naming the alias that crossed it."""
+        limit = _limit(self._nodes)
+        if self._nodes + self._added <= limit:
+            return
+        crossing = min(bisect_right(self._alias_totals, limit), len(self._alias_totals) - 1)
+        self._refuse(limit, f"its own {self._nodes:,} nodes", self._alias_lines[crossing])
+
+    def _refuse(self, limit: int, own: str, line: int) -> None:
+        message = (
+            f"aliases (*name) expand this file to more than {limit:,} nodes ({ALIAS_EXPANSION_FACTOR}x {own}, "
+            f"at least {ALIAS_EXPANSION_FLOOR:,}); the alias on this line crosses that limit: "
+            "write the repeated part out, or reuse it less"
+        )
+        raise ConstructorError(None, None, message, Mark("<file>", 0, line, 0, None, None))
 
     def _scalar(self, event: ScalarEvent) -> Any:
         tag = event.tag
@@ -118,12 +185,14 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         items = LineList()
         items.line = event.start_mark.line + 1
         items.item_lines = lines = []
-        if event.anchor is not None:
-            self._anchors[event.anchor] = items
+        start = self._anchored(event, items) if event.anchor is not None else 0
         get_event, value = self.get_event, self._value
         while True:
             item = get_event()
             if item.__class__ is SequenceEndEvent:
+                self._nodes += len(lines)
+                if event.anchor is not None:
+                    self._measured(event, start)
                 return items
             lines.append(item.start_mark.line + 1)
             items.append(value(item))
@@ -134,8 +203,7 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         mapping.line = event.start_mark.line + 1
         mapping.key_lines = key_lines = {}
         mapping.duplicates = _NO_DUPLICATES
-        if event.anchor is not None:
-            self._anchors[event.anchor] = mapping
+        start = self._anchored(event, mapping) if event.anchor is not None else 0
         merges: list[Any] = []
         get_event, value = self.get_event, self._value
         while True:
@@ -156,8 +224,11 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             else:
                 key_lines[key] = line
                 mapping[key] = value(get_event())
+        self._nodes += 2 * (len(key_lines) + len(mapping.duplicates) + len(merges))  # keys and values
         for source, key_event in merges:
             self._merge(mapping, source, key_event)
+        if event.anchor is not None:
+            self._measured(event, start)
         return mapping
 
     def _merge(self, mapping: LineDict, source: Any, key_event: Event) -> None:
