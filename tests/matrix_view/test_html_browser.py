@@ -68,10 +68,12 @@ def test_team_switcher_changes_members_and_vacancies(tmp_path: Path, seed: Owner
 
     with chromium() as driver:
         driver.get(_page(tmp_path, seed))
-        header = driver.find_element("css selector", "#grid thead th.col")
-        assert "Members: Ada Example" in header.get_attribute("title")
+        def first_header() -> str:
+            return driver.find_element("css selector", "#grid thead th.col").get_attribute("title")
+
+        assert "Members: Ada Example" in first_header()
         Select(driver.find_element("id", "team")).select_by_visible_text("Search product team")
-        assert "Members: Bea Example" in header.get_attribute("title")
+        assert "Members: Bea Example" in first_header()
         assert "Search product team" in driver.find_element("id", "count").text
         _type(driver, "bea")  # members of the chosen team are searchable
         assert _visible_columns(driver) == ["Data Scientist"]
@@ -92,3 +94,19 @@ def test_gaps_and_hostile_names_render_as_text_and_a_screenshot_is_kept(tmp_path
         driver.save_screenshot(str(shot))
     width, height = struct.unpack(">II", shot.read_bytes()[16:24])
     assert (width, height) == (1280, 800)
+
+
+def test_a_large_matrix_draws_what_is_in_view_and_scrolls_to_the_end(tmp_path: Path) -> None:
+    from tests.matrix_view.big_matrix import big_ownership
+
+    with chromium() as driver:
+        driver.get(_page(tmp_path, big_ownership(2000, 40), team="alpha"))
+        drawn = _visible_rows(driver)
+        assert drawn[0].startswith("Activity 0000") and len(drawn) < 100  # only what is in view
+        assert driver.find_element("id", "count").text.startswith("Showing 2000 of 2000 activities, 40 of 40")
+        assert driver.execute_script("return document.querySelector('#grid tbody tr').offsetHeight") == 24
+        driver.execute_script("const s = document.getElementById('scroller'); s.scrollTop = s.scrollHeight;")
+        driver.execute_script("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        assert _visible_rows(driver)[-1].startswith("Activity 1999")
+        _type(driver, "activity 1234")
+        assert [r[:13] for r in _visible_rows(driver)] == ["Activity 1234"]
