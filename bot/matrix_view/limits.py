@@ -16,6 +16,7 @@ PNG_CELL_WIDTH_IN = 0.45
 PNG_ROW_HEIGHT_IN = 0.3
 PNG_NAME_WIDTH_IN = 3.2  # the activity names' column; longer names are cut with "…"
 PNG_HEADER_HEIGHT_IN = 1.6  # rotated role names
+PNG_MIN_WIDTH_IN = 7.5  # room for the title and the footnote of a narrow selection
 
 # Names longer than this are cut with "…" in the PNG (the page shows them whole and wraps them).
 PNG_NAME_CHARS = 40

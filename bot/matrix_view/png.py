@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import matplotlib
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
@@ -61,7 +62,7 @@ def grid_png(grid: Grid, *, title: str, note: str = "") -> bytes:
     """One image of the grid (the caller keeps it to PNG_MAX_ACTIVITIES rows and PNG_MAX_COLUMNS columns)."""
     n_rows, n_cols = max(len(grid.rows), 1), max(len(grid.columns), 1)
     top_in, bottom_in = limits.PNG_HEADER_HEIGHT_IN + 0.5, 0.4
-    width = limits.PNG_NAME_WIDTH_IN + n_cols * limits.PNG_CELL_WIDTH_IN + 0.3
+    width = max(limits.PNG_NAME_WIDTH_IN + n_cols * limits.PNG_CELL_WIDTH_IN + 0.3, limits.PNG_MIN_WIDTH_IN)
     height = top_in + n_rows * limits.PNG_ROW_HEIGHT_IN + bottom_in
     with _stable():
         figure = Figure(figsize=(width, height), dpi=limits.PNG_DPI)
@@ -76,7 +77,7 @@ def grid_png(grid: Grid, *, title: str, note: str = "") -> bytes:
         return _png(figure)
 
 
-def _draw_cells(ax: object, grid: Grid, n_rows: int, n_cols: int) -> None:
+def _draw_cells(ax: Axes, grid: Grid, n_rows: int, n_cols: int) -> None:
     ax.set_xlim(0, n_cols)
     ax.set_ylim(n_rows, 0)
     patches, colours = [], []
@@ -98,7 +99,7 @@ def _draw_cells(ax: object, grid: Grid, n_rows: int, n_cols: int) -> None:
     ax.tick_params(which="both", length=0, top=True, labeltop=True, bottom=False, labelbottom=False)
 
 
-def _draw_labels(ax: object, grid: Grid) -> None:
+def _draw_labels(ax: Axes, grid: Grid) -> None:
     ax.set_xticklabels([("! " if c.problem else "") + _cut(c.name, limits.PNG_HEADER_CHARS) for c in grid.columns],
                        rotation=90, fontsize=8)
     ax.set_yticklabels([("! " if r.gaps else "") + _cut(r.activity, limits.PNG_NAME_CHARS) for r in grid.rows],
