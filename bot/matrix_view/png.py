@@ -10,8 +10,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -20,6 +18,7 @@ from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from bot.digest.trend import HealthPoint
 from bot.matrix_view import limits
 from bot.matrix_view.grid import Grid, cell_class
 
@@ -112,17 +111,6 @@ def _draw_labels(ax: Axes, grid: Grid) -> None:
     for label, row in zip(ax.get_yticklabels(), grid.rows, strict=False):
         if row.gaps:
             label.set_color(GAP)
-
-
-@dataclass(frozen=True)
-class HealthPoint:
-    """One digest run's ownership-health counts."""
-
-    week: date
-    gaps: int
-    vacant_roles: int
-    departed_holders: int
-    unconfirmed: int | None = None  # where the matrix tracks confirmations; None: not tracked
 
 
 SERIES = (("gaps", "activities with gaps", "#D55E00", "o"), ("vacant_roles", "vacant roles", "#0072B2", "s"),

@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from bot.digest.trend import HealthPoint
 from bot.matrix_view.picture import matrix_picture
-from bot.matrix_view.png import HealthPoint, trend_png
+from bot.matrix_view.png import trend_png
 from bot.ownership import Ownership
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "seed-matrix.png"
