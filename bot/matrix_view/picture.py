@@ -40,6 +40,8 @@ def matrix_picture(ownership: Ownership, text: str, *, now: datetime) -> MatrixP
     wanted = " ".join(text.split())[: limits.FILTER_MAX_CHARS]
     team, filter_text = _team_or_filter(ownership, wanted)
     whole = build_grid(ownership, team=team)
+    if not whole.rows:
+        raise NothingMatches("the matrix has no activities yet: `raci import` a RACI file first")
     grid = filter_grid(whole, filter_text)
     if not grid.rows:
         raise NothingMatches(f"no activity, role or person matches {filter_text!r}")

@@ -8,12 +8,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from bot.digest.trend import HealthPoint
-from bot.matrix_view.picture import matrix_picture
+from bot.matrix_view.picture import NothingMatches, matrix_picture
 from bot.matrix_view.png import trend_png
 from bot.ownership import Ownership
+from bot.raci_file.model import RaciDocument
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "seed-matrix.png"
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -60,3 +62,10 @@ def test_one_changed_letter_is_beyond_the_tolerance(seed: Ownership) -> None:
     got, want = _pixels(matrix_picture(seed, "", now=NOW).png), _pixels(GOLDEN.read_bytes())
     assert got.shape == want.shape
     assert (np.abs(got - want).max(axis=2) > TOLERANCE).mean() > MAX_CHANGED_PIXELS
+
+
+def test_an_empty_matrix_or_an_unmatched_filter_is_a_clear_error(seed: Ownership) -> None:
+    with pytest.raises(NothingMatches, match="no activity, role or person matches 'zzz'"):
+        matrix_picture(seed, "zzz", now=NOW)
+    with pytest.raises(NothingMatches, match="the matrix has no activities yet"):
+        matrix_picture(Ownership(RaciDocument()), "", now=NOW)
