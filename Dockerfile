@@ -9,7 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/app/.venv/bin:$PATH \
     PORT=3000 \
     LOG_FORMAT=json \
-    DATABASE_URL=sqlite:////data/raci.db
+    DATABASE_URL=sqlite:////data/raci.db \
+    MPLCONFIGDIR=/tmp/matplotlib
 
 RUN useradd --create-home --uid 10001 raci && mkdir /data && chown raci /data
 

@@ -7,6 +7,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -60,10 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-mass-removal", action="store_true",
                    help="allow removing more than half of the store's activities (refused otherwise)")
 
-    p = sub.add_parser("export", parents=[common], help="write the store as a RACI file",
-                       description="Write the store in the RACI file format (YAML by default).")
-    p.add_argument("--format", choices=["yaml", "csv"], default="yaml")
+    p = sub.add_parser("export", parents=[common], help="write the store as a RACI file, or as an HTML page",
+                       description="Write the store in the RACI file format (YAML by default), or as one "
+                       "self-contained HTML page showing the matrix as a grid (--format html).")
+    p.add_argument("--format", choices=["yaml", "csv", "html"], default="yaml")
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--team", metavar="KEY", help="html: show this team's role holders first")
 
     p = sub.add_parser("check", parents=[common], help="apply the format's rules to a file or the store",
                        description="Errors and ownership gaps exit 1; warnings alone exit 0.")
@@ -178,7 +181,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         out.write(render.import_report(report))
         return 0
     if command == "export":
-        text = export_store(_loaded(args), fmt=args.format)
+        text = _export(args)
         if args.output:
             args.output.write_text(text, encoding="utf-8")
         else:
@@ -218,6 +221,17 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         out.write(render.history_text(history(store, subject=args.subject, limit=args.limit)))
         return 0
     raise AssertionError(command)
+
+
+def _export(args: argparse.Namespace) -> str:
+    store = _loaded(args)
+    if args.format != "html":
+        if args.team:
+            raise RaciError("--team applies only to --format html")
+        return export_store(store, fmt=args.format)
+    from bot.matrix_view.html import render_page  # the page's renderer, only for this format
+
+    return render_page(load_ownership(store), team=args.team, now=datetime.now(UTC).astimezone())
 
 
 def _tick(args: argparse.Namespace, out: TextIO) -> int:

@@ -23,6 +23,7 @@ from bot.digest.model import AuditEntry, OrgSummary, PersonDigest
 from bot.digest.period import Schedule, period_key, schedule_of
 from bot.digest.preferences import opted_out
 from bot.digest.summary import org_summary
+from bot.digest.trend import health_counts
 from bot.escalations.engine import to_view
 from bot.escalations.views import EscalationView, aware
 from bot.ownership.index import Ownership
@@ -170,7 +171,7 @@ def start_run(store: Store, *, now: datetime, renderer: Renderer, directory: Dep
                        directory=directory)
     rows = list(_delivery_rows(prepared, renderer, key=key, now=now))
     run = DigestRun(period=key, fires_at=period, since=prepared.since, timezone=schedule.timezone, created_at=now,
-                    created_by=actor or default_actor(), deliveries=len(rows))
+                    created_by=actor or default_actor(), deliveries=len(rows), health=health_counts(prepared.summary))
     try:
         with store.session() as session:
             session.add(run)

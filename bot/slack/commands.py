@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.slack.blocks.kit import Message
 from bot.slack.replies import Asker
 
 if TYPE_CHECKING:
@@ -22,5 +23,9 @@ def register(app: App, deps: SlackDeps) -> None:
     def raci_command(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()  # nothing before this: Slack gives us 3 seconds
         asker = Asker(user=command["user_id"], channel=command.get("channel_id"))
-        message = deps.replies.to_text(command.get("text") or "", asker=asker, client=client)
+
+        def on_its_way(note: Message) -> None:
+            respond(response_type="ephemeral", **note.kwargs())
+
+        message = deps.replies.to_text(command.get("text") or "", asker=asker, client=client, progress=on_its_way)
         respond(response_type="ephemeral", **message.kwargs())

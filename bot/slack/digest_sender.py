@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -10,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.digest.job import TICK_BUDGET_SECONDS, Digests
 from bot.digest.pacing import Pacer
 from bot.digest.sender import OutgoingDigest
+from bot.digest.trend import trend_chart
 from bot.slack.blocks.digest import BlockKitRenderer
 from bot.slack.directory import SlackDepartureCheck
 from bot.slack.notifier import api_failure, network_failure
@@ -21,11 +23,18 @@ log = logging.getLogger(__name__)
 METADATA_EVENT = "raci_digest"  # on every digest message: a repeat after a crash can be recognised in Slack
 
 
-class SlackDigestTransport:
-    """Sends one stored delivery with chat.postMessage; Slack errors become Deliveries, never exceptions."""
+TrendChart = Callable[[str], bytes | None]  # period key -> the summary's health chart PNG, or None
 
-    def __init__(self, client: WebClient) -> None:
+
+class SlackDigestTransport:
+    """Sends one stored delivery with chat.postMessage; Slack errors become Deliveries, never exceptions.
+
+    After a summary, `trend_chart` may add its ownership-health chart as a file in the same channel.
+    """
+
+    def __init__(self, client: WebClient, *, trend_chart: TrendChart | None = None) -> None:
         self.client = client
+        self.trend_chart = trend_chart
 
     def send(self, message: OutgoingDigest) -> Delivery:
         payload = message.payload
@@ -40,13 +49,33 @@ class SlackDigestTransport:
         except (OSError, ValueError) as exc:
             delivery = network_failure(exc)
         else:
+            if message.kind == "summary" and self.trend_chart is not None:
+                self._upload_chart(message, channel=response.get("channel") or message.recipient)
             return Delivery(ok=True, ts=response.get("ts"))
         log.warning("digest %s to %s: %s", message.kind, message.recipient, delivery.error)
         return delivery
+
+    def _upload_chart(self, message: OutgoingDigest, *, channel: str) -> None:
+        """The chart is extra: the summary went out, so a failed upload is logged, never retried (no second summary)."""
+        chart = self.trend_chart(message.period) if self.trend_chart is not None else None
+        if chart is None:
+            return
+        try:
+            self.client.files_upload_v2(file=chart, filename="ownership-health.png", channel=channel,
+                                        title="Ownership health, last weeks",
+                                        initial_comment="Ownership health over the last weekly digests: activities "
+                                                        "with gaps, vacant roles, departed holders.")
+        except SlackApiError as exc:
+            error = exc.response.get("error") if exc.response is not None else None
+            log.warning("digest %s: health chart not uploaded to %s (%s)", message.period, channel, error)
+        except (OSError, ValueError) as exc:  # the network: still never a reason to send the summary again
+            log.warning("digest %s: health chart not uploaded to %s (%s)", message.period, channel,
+                        type(exc).__name__)
 
 
 def slack_digests(store: Store, client: WebClient, *, pacer: Pacer | None = None,
                   budget: float | None = TICK_BUDGET_SECONDS) -> Digests:
     """The Ticker's digest step, sending through `client` (the app's web_client(settings)); budget None: no limit."""
-    return Digests(store=store, transport=SlackDigestTransport(client), renderer=BlockKitRenderer(),
+    transport = SlackDigestTransport(client, trend_chart=lambda period: trend_chart(store, period=period))
+    return Digests(store=store, transport=transport, renderer=BlockKitRenderer(),
                    directory=SlackDepartureCheck(client), pacer=pacer or Pacer(), budget=budget)

@@ -47,7 +47,12 @@ class DigestPreference:
     enabled: bool | None  # None: say whether it is on
 
 
-Query = Help | ListActivities | WhoIs | RoleHolders | Ask | Escalate | ListEscalations | DigestPreference
+@dataclass(frozen=True)
+class ShowMatrix:
+    text: str  # a filter, or a team's key or name; "" for everything
+
+
+Query = Help | ListActivities | WhoIs | RoleHolders | Ask | Escalate | ListEscalations | DigestPreference | ShowMatrix
 
 
 def strip_bot_mention(text: str) -> str:
@@ -76,6 +81,8 @@ def parse_query(text: str) -> Query:
         return Escalate(rest)
     if verb == "escalations" and not rest:
         return ListEscalations()
+    if verb == "matrix":
+        return ShowMatrix(rest)
     if verb == "digest" and rest.casefold() in {"", "on", "off"}:
         return DigestPreference(None if not rest else rest.casefold() == "on")
     return Ask(text.strip())

@@ -5,6 +5,7 @@ Shared by the slash command, mentions, direct messages and buttons, so every sur
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -25,6 +26,7 @@ from bot.slack.blocks.notes import note_message
 from bot.slack.blocks.people import Profile, RoleView, home_view, not_in_matrix_view, role_message, who_message
 from bot.slack.directory import PeopleDirectory
 from bot.slack.escalation_desk import EscalationDesk, Origin
+from bot.slack.matrix_files import ON_ITS_WAY, MatrixFiles
 from bot.slack.queries import (
     Ask,
     DigestPreference,
@@ -34,6 +36,7 @@ from bot.slack.queries import (
     ListEscalations,
     Query,
     RoleHolders,
+    ShowMatrix,
     WhoIs,
     parse_query,
     slack_user_id,
@@ -60,17 +63,24 @@ class Replies:
         self.service = service
         self.directory = directory
         self.escalations = escalations
+        self.matrix_files = MatrixFiles(service)
 
-    def to_text(self, text: str, *, asker: Asker, client: WebClient) -> Message:
-        """Answer whatever was typed after `/raci` or after mentioning the bot."""
+    def to_text(self, text: str, *, asker: Asker, client: WebClient,
+                progress: Callable[[Message], None] | None = None) -> Message:
+        """Answer whatever was typed after `/raci` or after mentioning the bot; `progress` says what is coming."""
         try:
-            return self._dispatch(parse_query(text), asker=asker, client=client)
+            return self._dispatch(parse_query(text), asker=asker, client=client, progress=progress)
         except RaciError as exc:
             return note_message(str(exc))
 
-    def _dispatch(self, query: Query, *, asker: Asker, client: WebClient) -> Message:
+    def _dispatch(self, query: Query, *, asker: Asker, client: WebClient,
+                  progress: Callable[[Message], None] | None = None) -> Message:
         if isinstance(query, Help):
             return help_message()
+        if isinstance(query, ShowMatrix):
+            if progress is not None:
+                progress(ON_ITS_WAY)
+            return self.matrix_files.send(query.text, user=asker.user, client=client)
         if isinstance(query, ListActivities):
             return self.activities(query.filter)
         if isinstance(query, WhoIs) and not query.person:

@@ -30,6 +30,8 @@ class DigestRun(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(200))
     deliveries: Mapped[int] = mapped_column(Integer, default=0)
+    # Ownership-health counts when it was prepared (bot/digest/trend.py); None for runs from before 0006.
+    health: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class DigestDelivery(OutboxColumns, Base):

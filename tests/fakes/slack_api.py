@@ -8,7 +8,10 @@
 
 Answers: auth.test, chat.postMessage/postEphemeral/update, views.publish/open, users.lookupByEmail
 (from `directory`, else users_not_found), users.info (from `profiles`), apps.connections.open (returns
-`socket_url`), conversations.open. `rate_limit(method, times)` answers the next calls with 429 and
+`socket_url`), conversations.open, and the file upload flow of files_upload_v2: files.getUploadURLExternal
+answers an upload URL on this server, the bytes POSTed there are kept, files.completeUploadExternal shares
+them (`uploaded()` lists the files with their bytes, title and where they were shared).
+`rate_limit(method, times)` answers the next calls with 429 and
 Retry-After; `fail(method, error)` answers them with ok=false.
 """
 
@@ -25,7 +28,21 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 RESPONSE_URL_METHOD = "response"
-_JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+_JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "files")
+UPLOAD_METHOD = "upload"  # the POST of a file's bytes to the URL files.getUploadURLExternal gave
+
+
+@dataclass
+class UploadedFile:
+    """A file the app uploaded: its bytes, and once completed, its title and the channel it was shared in."""
+
+    id: str
+    filename: str
+    length: int
+    data: bytes | None = None
+    title: str | None = None
+    channel: str | None = None
+    initial_comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +87,8 @@ class FakeSlackApi:
         self._limited: dict[str, tuple[int, int]] = {}  # method -> (calls left, Retry-After seconds)
         self._failing: dict[str, list[str]] = {}  # method -> errors to answer, in order
         self._ts = itertools.count(1)
+        self._files: dict[str, UploadedFile] = {}
+        self._file_ids = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="fake-slack", daemon=True)
@@ -129,6 +148,11 @@ class FakeSlackApi:
         return self.wait_for(RESPONSE_URL_METHOD, lambda c: c.path == f"/response/{name}", count=count,
                              timeout=timeout)
 
+    def uploaded(self) -> list[UploadedFile]:
+        """Files uploaded and shared (files.completeUploadExternal), in upload order."""
+        with self._changed:
+            return [f for f in self._files.values() if f.channel is not None]
+
     # -- how it answers --------------------------------------------------------------------------
 
     def rate_limit(self, method: str, times: int = 1, *, retry_after: int = 1) -> None:
@@ -154,6 +178,8 @@ class FakeSlackApi:
                 return 200, {}, {"ok": False, "error": failing.pop(0)}
         if call.method == RESPONSE_URL_METHOD:
             return 200, {}, "ok"
+        if call.method == UPLOAD_METHOD:
+            return self._receive_upload(call)
         return 200, {}, self._answer(call.method, call.params)
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -172,11 +198,44 @@ class FakeSlackApi:
             "users.info": lambda: self._user(params.get("user", "")),
             "users.list": lambda: self._users_page(int(params.get("limit") or 200), params.get("cursor") or "0"),
             "apps.connections.open": lambda: {"url": self.socket_url},
+            "files.getUploadURLExternal": lambda: self._upload_url(params),
+            "files.completeUploadExternal": lambda: self._complete_upload(params),
             "conversations.open": lambda: {"channel": {"id": "D" + str(params.get("users", "X")).split(",")[0][1:]}},
         }
         if method not in answers:
             return {"ok": False, "error": "unknown_method"}
         return {"ok": True, **answers[method]()}
+
+    def _upload_url(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = f"F{next(self._file_ids):08d}"
+        with self._changed:
+            self._files[file_id] = UploadedFile(file_id, str(params.get("filename")), int(params.get("length") or 0))
+        return {"file_id": file_id, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"}
+
+    def _receive_upload(self, call: Call) -> tuple[int, dict[str, str], Any]:
+        """Like Slack's upload URL: 200 "OK - <length>", or 404 for a URL it never gave."""
+        file_id = call.path.rsplit("/", 1)[-1]
+        with self._changed:
+            found = self._files.get(file_id)
+            if found is None:
+                return 404, {}, "not found"
+            found.data = call.params["body"]
+        return 200, {}, f"OK - {len(found.data)}"
+
+    def _complete_upload(self, params: dict[str, Any]) -> dict[str, Any]:
+        shared = []
+        with self._changed:
+            for item in params.get("files") or []:
+                found = self._files.get(item.get("id"))
+                if found is None or found.data is None:
+                    raise _SlackError("file_not_found")  # completed before its bytes arrived
+                if len(found.data) != found.length:
+                    raise _SlackError("file_upload_size_mismatch")
+                found.title = item.get("title") or found.filename
+                found.channel = params.get("channel_id") or params.get("channels")
+                found.initial_comment = params.get("initial_comment")
+                shared.append({"id": found.id, "name": found.filename, "title": found.title, "size": found.length})
+        return {"files": shared}
 
     def _lookup(self, email: str) -> dict[str, Any]:
         user_id = self.directory.get(email.casefold())
@@ -208,7 +267,11 @@ class FakeSlackApi:
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 path = self.path.split("?")[0]
-                params = _params(self.headers.get("Content-Type", ""), self._body())
+                body = self._body()
+                if path.startswith("/upload/"):
+                    self._send(*fake._record(Call(UPLOAD_METHOD, path, {"body": body}, None)))
+                    return
+                params = _params(self.headers.get("Content-Type", ""), body)
                 if path.startswith("/api/"):
                     method = path.removeprefix("/api/")
                 elif path.startswith("/response/"):
