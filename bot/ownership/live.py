@@ -13,7 +13,6 @@ from bot.ownership.answers import Answer
 from bot.ownership.index import Ownership
 from bot.ownership.matrix import load_ownership, store_revision
 from bot.raci_file.diff import Change
-from bot.runtime import metrics
 from bot.store import models as m
 from bot.store.audit import record_changes
 from bot.store.db import Store
@@ -92,9 +91,7 @@ class OwnershipService:
         if team is None and channel is not None:
             scoped = ownership.team_by_channel.get(channel)
             team = scoped.key if scoped else None
-        answer = ownership.answer(query, team=team)
-        metrics.MATCHES.labels(answer.status).inc()
-        return answer
+        return ownership.answer(query, team=team)
 
     def team_for_channel(self, channel: str | None) -> str | None:
         if channel is None:

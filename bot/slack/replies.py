@@ -25,6 +25,7 @@ from bot.slack.blocks.notes import note_message
 from bot.slack.blocks.people import Profile, RoleView, home_view, not_in_matrix_view, role_message, who_message
 from bot.slack.directory import PeopleDirectory
 from bot.slack.escalation_desk import EscalationDesk, Origin
+from bot.slack.observability import count_answer
 from bot.slack.queries import (
     Ask,
     DigestPreference,
@@ -98,7 +99,7 @@ class Replies:
         """Who owns the activity `text` is about; "for TEAM" or a team's channel scopes it."""
         ownership = self.service.current
         query, team = split_team(text, {t.key: t.name for t in ownership.doc.teams})
-        answer = self.service.answer(query, team=team, channel=asker.channel)
+        answer = count_answer(self.service.answer(query, team=team, channel=asker.channel))
         return answer_message(self.directory.resolve(answer, client), shareable=asker.shareable)
 
     def activity(self, name: str, *, team: str | None, client: WebClient, shareable: bool = True,
