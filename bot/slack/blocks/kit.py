@@ -70,7 +70,7 @@ def button(text: str, *, action_id: str, value: dict[str, Any], style: str | Non
     block: Block = {
         "type": "button",
         "text": {"type": "plain_text", "text": truncate(text, MAX_BUTTON_TEXT), "emoji": True},
-        "action_id": action_id,
+        "action_id": str(action_id),
         "value": encoded,
     }
     if style is not None:
