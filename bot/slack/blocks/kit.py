@@ -58,10 +58,6 @@ def context(*texts: str) -> Block:
     return {"type": "context", "elements": elements[:MAX_CONTEXT_ELEMENTS]}
 
 
-def divider() -> Block:
-    return {"type": "divider"}
-
-
 def button(text: str, *, action_id: str, value: dict[str, Any], style: str | None = None) -> Block:
     """A button whose value is small JSON (read back by the action handlers)."""
     encoded = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
