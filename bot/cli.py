@@ -179,13 +179,17 @@ def _progress() -> Callable[[str], None]:
 
 def _import(args: argparse.Namespace, out: TextIO) -> int:
     _, store = _open(args)
-    report = import_file(store, args.file, progress=_progress())
+    progress = _progress()
+    with store.session() as session:
+        report = import_file(session=session, path=args.file, progress=progress)
+        progress("committing")
     out.write(render.import_report(report))
     return 0
 
 
 def _export(args: argparse.Namespace, out: TextIO) -> int:
-    text = export_store(_loaded(args), fmt=args.format)
+    with _loaded(args).session() as session:
+        text = export_store(session=session, fmt=args.format)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
     else:
@@ -194,7 +198,8 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _who(args: argparse.Namespace, out: TextIO) -> int:
-    ownership = load_ownership(_loaded(args))
+    with _loaded(args).session() as session:
+        ownership = load_ownership(session=session)
     person = ownership.person(args.person)
     involvements = ownership.involvements(person)
     if args.json:
@@ -222,7 +227,8 @@ def _impact(args: argparse.Namespace, out: TextIO) -> int:
 
 def _history(args: argparse.Namespace, out: TextIO) -> int:
     _, store = _open(args)
-    out.write(render.history_text(history(store, subject=args.subject, limit=args.limit)))
+    with store.session() as session:
+        out.write(render.history_text(history(session=session, subject=args.subject, limit=args.limit)))
     return 0
 
 
@@ -265,12 +271,14 @@ def _digest_send(args: argparse.Namespace, out: TextIO) -> int:
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     if args.file is None:
-        findings = check_store(_loaded(args))
+        with _loaded(args).session() as session:
+            findings = check_store(session=session)
     else:
         # A CSV names roles by key, name or alias: resolve them against the store's roles.
         current = RaciDocument()
         if args.file.suffix.lower() == ".csv":
-            current = load_ownership(_loaded(args)).doc
+            with _loaded(args).session() as session:
+                current = load_ownership(session=session).doc
         try:
             _, findings = read_file(args.file, current=current)
         except InvalidRaciFile as exc:
@@ -280,7 +288,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _ask(args: argparse.Namespace, out: TextIO) -> int:
-    ownership = load_ownership(_loaded(args))
+    with _loaded(args).session() as session:
+        ownership = load_ownership(session=session)
     if args.team:
         ownership.team(args.team)  # an unknown team is a mistake, said once before any answer
     if args.query == ["-"]:

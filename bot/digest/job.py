@@ -73,7 +73,7 @@ def preview(store: Store, *, now: datetime, handle: str | None = None,
     """This period's digest of one person (handle, @handle or Slack ID), or the summary, as it would go out now."""
     with store.session() as session:
         schedule = schedule_of(digest_settings(session))
-    ownership = load_ownership(store)
+        ownership = load_ownership(session=session)
     period = schedule.period(now) if schedule else now
     person = ownership.person(handle) if handle else None
     prepared = prepare(store, ownership, schedule=schedule, period=period, now=now,
@@ -88,7 +88,8 @@ def preview(store: Store, *, now: datetime, handle: str | None = None,
 
 def person_impact(store: Store, handle: str) -> Impact:
     """`raci impact HANDLE`: what if this person leaves."""
-    ownership = load_ownership(store)
+    with store.session() as session:
+        ownership = load_ownership(session=session)
     return impact(ownership, ownership.person(handle))
 
 

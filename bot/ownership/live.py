@@ -34,7 +34,8 @@ class OwnershipService:
         self.reload_seconds = reload_seconds
         self._clock = clock
         self._lock = threading.Lock()
-        self._ownership = load_ownership(store)
+        with store.session() as session:
+            self._ownership = load_ownership(session=session)
         self._checked_at = clock()
         self._background = False
         self._reload_error: str | None = None  # why the last reload failed; None when it worked
@@ -73,10 +74,10 @@ class OwnershipService:
             self._checked_at = self._clock()
             with self.store.session() as session:
                 revision = store_revision(session)
-            if not force and revision == self._ownership.revision:
-                self._reload_error = None
-                return False
-            self._ownership = load_ownership(self.store)
+                if not force and revision == self._ownership.revision:
+                    self._reload_error = None
+                    return False
+                self._ownership = load_ownership(session=session)
             self._reload_error = None
             return True
         except Exception as exc:
