@@ -46,7 +46,8 @@ class QuietHandler(WSGIRequestHandler):
 def load_matrix(store: Store, settings: Settings) -> None:
     """RACI_FILE into the store: when the store is empty, or at every start with RACI_SYNC_ON_START."""
     if settings.sync_on_start:
-        report = import_file(store, settings.raci_file, actor="raci-bot")
+        with store.session() as session:
+            report = import_file(session=session, path=settings.raci_file, actor="raci-bot")
         log.info("synced %s: %d changes", report.source, len(report.changes))
     elif ensure_loaded(store, settings.raci_file, actor="raci-bot") is not None:
         log.info("the store was empty; loaded %s", settings.raci_file)

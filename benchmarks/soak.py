@@ -171,7 +171,8 @@ def seed_escalations(db_url: str, count: int) -> None:
 
     store = Store.open(db_url)
     ensure_loaded(store, ORG, actor="soak")
-    answer = load_ownership(store).answer("docker packaging")
+    with store.session() as session:
+        answer = load_ownership(session=session).answer("docker packaging")
     parked = datetime(2999, 1, 1, tzinfo=UTC)
     for i in range(count):
         raise_escalation(store, answer=answer, problem=f"soak problem {i}", link=None, requester=REQUESTER,

@@ -60,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--allow-mass-removal", action="store_true",
                    help="allow removing more than half of the store's activities (refused otherwise)")
+    p.set_defaults(func=_import)
 
     p = sub.add_parser("export", parents=[common], help="write the store as a RACI file, or as an HTML page",
                        description="Write the store in the RACI file format (YAML by default), or as one "
@@ -67,10 +68,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["yaml", "csv", "html"], default="yaml")
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of stdout")
     p.add_argument("--team", metavar="KEY", help="html: show this team's role holders first")
+    p.set_defaults(func=_export)
 
     p = sub.add_parser("check", parents=[common], help="apply the format's rules to a file or the store",
                        description="Errors and ownership gaps exit 1; warnings alone exit 0.")
     p.add_argument("file", type=Path, nargs="?", metavar="FILE", help="a file to check (default: the store)")
+    p.set_defaults(func=_check)
 
     p = sub.add_parser("ask", parents=[common], help="who owns an activity?",
                        description="Answer who owns an activity. With '-', read one query per line from "
@@ -78,22 +81,26 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per query")
     p.add_argument("--team", metavar="KEY", help="answer with this team's role holders")
     p.add_argument("query", nargs="+", metavar="QUERY", help="free text, or - to read queries from stdin")
+    p.set_defaults(func=_ask)
 
     p = sub.add_parser("who", parents=[common], help="everything a person is R, A, C or I for",
                        description="The reverse lookup, through roles (org-wide and in teams) and directly.")
     p.add_argument("person", metavar="HANDLE", help="a handle, @handle or Slack ID")
     p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_who)
 
     p = sub.add_parser("tick", parents=[common], help="advance due escalations and send what is due, once",
                        description="One pass of the ticker the app runs every RACI_TICK_SECONDS, for a cron "
                        "job. Safe to run beside the app and other ticks. Needs SLACK_BOT_TOKEN (and "
                        "SLACK_API_URL for a non-default Slack host).")
+    p.set_defaults(func=_tick)
 
     p = sub.add_parser("escalations", parents=[common], help="list escalations",
                        description="Escalations, newest first: activity, level, status, who acknowledged "
                        "and how long it took.")
     p.add_argument("--open", action="store_true", help="only those not resolved yet")
     p.add_argument("--json", action="store_true", help="one JSON object per escalation")
+    p.set_defaults(func=_escalations)
 
     p = sub.add_parser("digest", parents=[common], help="the weekly ownership digest: preview or send it",
                        description="The digest settings.digest.schedule sends each period: every person's DM "
@@ -104,30 +111,34 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("person", nargs="?", metavar="HANDLE", help="a handle, @handle or Slack ID (default: the summary)")
     d.add_argument("--check-slack", action="store_true",
                    help="ask Slack (users.info) who is gone; needs SLACK_BOT_TOKEN")
+    d.set_defaults(func=_digest_preview)
     d = digest.add_parser("send", parents=[common], help="send this period's digest now if it has not gone yet",
                           description="Prepare this period's digest if nobody has, and send whatever of it has "
                           "not gone yet, waiting out Slack's rate limits and outages. Safe beside the app and "
                           "other sends. Needs SLACK_BOT_TOKEN (and SLACK_API_URL for a non-default Slack host).")
     d.add_argument("--retry-failed", action="store_true",
                    help="send again this period's deliveries that failed for good (once the cause is fixed)")
+    d.set_defaults(func=_digest_send)
 
     p = sub.add_parser("impact", parents=[common], help="what if this person leaves",
                        description="The activities that would lose their last Responsible or Accountable holder, "
                        "and the roles to refill.")
     p.add_argument("person", metavar="HANDLE", help="a handle, @handle or Slack ID")
     p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_impact)
 
     p = sub.add_parser("history", parents=[common], help="who changed the matrix, and when",
                        description="The audit log, newest first.")
     p.add_argument("subject", nargs="?", metavar="SUBJECT", help="an activity name, role key or handle")
     p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=_history)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _run(args, sys.stdout)
+        return args.func(args, sys.stdout)
     except InvalidRaciFile as exc:
         for finding in exc.findings:
             print(finding, file=sys.stderr)
@@ -173,65 +184,67 @@ def _progress() -> Callable[[str], None]:
     return show
 
 
-def _run(args: argparse.Namespace, out: TextIO) -> int:
-    command = args.command
-    if command == "import":
-        _, store = _open(args)
-        report = import_file(store, args.file, progress=_progress(), allow_mass_removal=args.allow_mass_removal)
-        out.write(render.import_report(report))
-        return 0
-    if command == "export":
-        text = _export(args)
-        if args.output:
-            args.output.write_text(text, encoding="utf-8")
-        else:
-            out.write(text)
-        return 0
-    if command == "check":
-        return _check(args, out)
-    if command == "ask":
-        return _ask(args, out)
-    if command == "who":
-        ownership = load_ownership(_loaded(args))
-        person = ownership.person(args.person)
-        involvements = ownership.involvements(person)
-        if args.json:
-            out.write(json.dumps(render.who_json(person, involvements, ownership)) + "\n")
-        else:
-            out.write(render.who_text(person, involvements, ownership))
-        return 0
-    if command == "tick":
-        return _tick(args, out)
-    if command == "escalations":
-        _, store = _open(args)
-        listed = list_escalations(store, open_only=args.open)
-        if args.json:
-            out.writelines(json.dumps(render.escalation_json(e)) + "\n" for e in listed)
-        else:
-            out.write(render.escalations_text(listed))
-        return 0
-    if command == "digest":
-        return _digest(args, out)
-    if command == "impact":
-        found = person_impact(_loaded(args), args.person)
-        out.write(json.dumps(render.impact_json(found)) + "\n" if args.json else render.impact_text(found))
-        return 0
-    if command == "history":
-        _, store = _open(args)
-        out.write(render.history_text(history(store, subject=args.subject, limit=args.limit)))
-        return 0
-    raise AssertionError(command)
+def _import(args: argparse.Namespace, out: TextIO) -> int:
+    _, store = _open(args)
+    progress = _progress()
+    with store.session() as session:
+        report = import_file(session=session, path=args.file, progress=progress,
+                             allow_mass_removal=args.allow_mass_removal)
+        progress("committing")
+    out.write(render.import_report(report))
+    return 0
 
 
-def _export(args: argparse.Namespace) -> str:
-    store = _loaded(args)
-    if args.format != "html":
-        if args.team:
-            raise RaciError("--team applies only to --format html")
-        return export_store(store, fmt=args.format)
-    from bot.matrix_view.html import render_page  # the page's renderer, only for this format
+def _export(args: argparse.Namespace, out: TextIO) -> int:
+    if args.format != "html" and args.team:
+        raise RaciError("--team applies only to --format html")
+    with _loaded(args).session() as session:
+        if args.format == "html":
+            from bot.matrix_view.html import render_page  # the page's renderer, only for this format
 
-    return render_page(load_ownership(store), team=args.team, now=datetime.now(UTC).astimezone())
+            text = render_page(load_ownership(session=session), team=args.team, now=datetime.now(UTC).astimezone())
+        else:
+            text = export_store(session=session, fmt=args.format)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        out.write(text)
+    return 0
+
+
+def _who(args: argparse.Namespace, out: TextIO) -> int:
+    with _loaded(args).session() as session:
+        ownership = load_ownership(session=session)
+    person = ownership.person(args.person)
+    involvements = ownership.involvements(person)
+    if args.json:
+        out.write(json.dumps(render.who_json(person, involvements, ownership)) + "\n")
+    else:
+        out.write(render.who_text(person, involvements, ownership))
+    return 0
+
+
+def _escalations(args: argparse.Namespace, out: TextIO) -> int:
+    _, store = _open(args)
+    listed = list_escalations(store, open_only=args.open)
+    if args.json:
+        out.writelines(json.dumps(render.escalation_json(e)) + "\n" for e in listed)
+    else:
+        out.write(render.escalations_text(listed))
+    return 0
+
+
+def _impact(args: argparse.Namespace, out: TextIO) -> int:
+    found = person_impact(_loaded(args), args.person)
+    out.write(json.dumps(render.impact_json(found)) + "\n" if args.json else render.impact_text(found))
+    return 0
+
+
+def _history(args: argparse.Namespace, out: TextIO) -> int:
+    _, store = _open(args)
+    with store.session() as session:
+        out.write(render.history_text(history(session=session, subject=args.subject, limit=args.limit)))
+    return 0
 
 
 def _tick(args: argparse.Namespace, out: TextIO) -> int:
@@ -245,19 +258,21 @@ def _tick(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _digest(args: argparse.Namespace, out: TextIO) -> int:
-    if args.digest_command == "preview":
-        settings, store = _open(args)
-        ensure_loaded(store, settings.raci_file)
-        directory = None
-        if args.check_slack:
-            from bot.slack.app import web_client
-            from bot.slack.directory import SlackDepartureCheck
+def _digest_preview(args: argparse.Namespace, out: TextIO) -> int:
+    settings, store = _open(args)
+    ensure_loaded(store, settings.raci_file)
+    directory = None
+    if args.check_slack:
+        from bot.slack.app import web_client
+        from bot.slack.directory import SlackDepartureCheck
 
-            directory = SlackDepartureCheck(web_client(settings.require_bot_token()))
-        shown = preview(store, now=utcnow(), handle=args.person, directory=directory)
-        out.write(render.summary_text(shown) if isinstance(shown, OrgSummary) else render.person_digest_text(shown))
-        return 0
+        directory = SlackDepartureCheck(web_client(settings.require_bot_token()))
+    shown = preview(store, now=utcnow(), handle=args.person, directory=directory)
+    out.write(render.summary_text(shown) if isinstance(shown, OrgSummary) else render.person_digest_text(shown))
+    return 0
+
+
+def _digest_send(args: argparse.Namespace, out: TextIO) -> int:
     settings, store = _open(args)
     require_schedule(store)
     from bot.slack.app import outbox_client
@@ -271,12 +286,14 @@ def _digest(args: argparse.Namespace, out: TextIO) -> int:
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     if args.file is None:
-        findings = check_store(_loaded(args))
+        with _loaded(args).session() as session:
+            findings = check_store(session=session)
     else:
         # A CSV names roles by key, name or alias: resolve them against the store's roles.
         current = RaciDocument()
         if args.file.suffix.lower() == ".csv":
-            current = load_ownership(_loaded(args)).doc
+            with _loaded(args).session() as session:
+                current = load_ownership(session=session).doc
         try:
             _, findings = read_file(args.file, current=current)
         except InvalidRaciFile as exc:
@@ -286,7 +303,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _ask(args: argparse.Namespace, out: TextIO) -> int:
-    ownership = load_ownership(_loaded(args))
+    with _loaded(args).session() as session:
+        ownership = load_ownership(session=session)
     if args.team:
         ownership.team(args.team)  # an unknown team is a mistake, said once before any answer
     if args.query == ["-"]:

@@ -75,11 +75,13 @@ def test_a_small_matrix_may_be_replaced_wholesale(
 def test_sync_on_start_refuses_a_mass_removal_and_keeps_the_store(default_org: str, tmp_path: Path) -> None:
     path = _keeping(DEFAULT, 1, tmp_path / "truncated.yaml")
     store = Store.open(default_org)
-    before = export_store(store)
+    with store.session() as session:
+        before = export_store(session=session)
     settings = Settings.from_env({"DATABASE_URL": default_org, "RACI_FILE": str(path), "RACI_SYNC_ON_START": "true"})
     with pytest.raises(MassRemoval, match="would remove 10 of the store's 11 activities"):
         load_matrix(store, settings)
-    assert export_store(store) == before
+    with store.session() as session:
+        assert export_store(session=session) == before
     store.close()
 
 

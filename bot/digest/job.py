@@ -6,6 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from bot.digest.impact import impact
 from bot.digest.model import Impact, OrgSummary, PersonDigest
 from bot.digest.pacing import Pacer
@@ -15,6 +18,7 @@ from bot.digest.sender import DigestTransport, SendReport, deliver, failures, pe
 from bot.errors import UnknownPerson
 from bot.ownership.matrix import load_ownership
 from bot.store.db import Store
+from bot.store.digest_models import DigestDelivery
 
 TICK_BUDGET_SECONDS = 45.0  # one `raci tick` sends for at most this long; the rest goes next tick
 
@@ -81,7 +85,7 @@ def preview(store: Store, *, now: datetime, handle: str | None = None,
     """This period's digest of one person (handle, @handle or Slack ID), or the summary, as it would go out now."""
     with store.session() as session:
         schedule = schedule_of(digest_settings(session))
-    ownership = load_ownership(store)
+        ownership = load_ownership(session=session)
     period = schedule.period(now) if schedule else now
     person = ownership.person(handle) if handle else None
     prepared = prepare(store, ownership, schedule=schedule, period=period, now=now,
@@ -96,7 +100,8 @@ def preview(store: Store, *, now: datetime, handle: str | None = None,
 
 def person_impact(store: Store, handle: str) -> Impact:
     """`raci impact HANDLE`: what if this person leaves."""
-    ownership = load_ownership(store)
+    with store.session() as session:
+        ownership = load_ownership(session=session)
     return impact(ownership, ownership.person(handle))
 
 
@@ -106,3 +111,9 @@ def require_schedule(store: Store) -> None:
         if schedule_of(digest_settings(session)) is None:
             raise DigestNotScheduled("no digest is scheduled: set settings.digest.schedule in the RACI file "
                                      "(e.g. \"0 9 * * MON\") and import it")
+
+
+def delivery_counts(session: Session) -> dict[str, int]:
+    """How many digest deliveries there are in each state (pending, sent, failed, ...)."""
+    return {state: count for state, count in session.execute(
+        select(DigestDelivery.state, func.count()).group_by(DigestDelivery.state))}

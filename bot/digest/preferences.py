@@ -6,7 +6,7 @@ from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.store.db import Store
@@ -15,21 +15,15 @@ from bot.store.digest_models import DigestPreference
 
 def set_digest_enabled(store: Store, *, slack_user_id: str, enabled: bool, now: datetime) -> bool:
     """Turn a person's weekly digest on or off; returns whether that changed anything."""
-    try:
-        return _set(store, slack_user_id=slack_user_id, enabled=enabled, now=now)
-    except IntegrityError:  # two clicks at once both inserted the first row: the other one won, update it
-        return _set(store, slack_user_id=slack_user_id, enabled=enabled, now=now)
-
-
-def _set(store: Store, *, slack_user_id: str, enabled: bool, now: datetime) -> bool:
     with store.session() as session:
-        row = session.get(DigestPreference, slack_user_id)
-        was = True if row is None else row.enabled
-        if row is None:
-            session.add(DigestPreference(slack_user_id=slack_user_id, enabled=enabled, updated_at=now))
-        else:
-            row.enabled, row.updated_at = enabled, now
-        return was != enabled
+        was = session.scalar(select(DigestPreference.enabled).where(DigestPreference.slack_user_id == slack_user_id))
+        # An upsert: two first clicks at once both insert, and the later one updates instead of failing.
+        dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        upsert = dialect_insert(DigestPreference).values(slack_user_id=slack_user_id, enabled=enabled, updated_at=now)
+        session.execute(upsert.on_conflict_do_update(
+            index_elements=[DigestPreference.slack_user_id],
+            set_={"enabled": upsert.excluded.enabled, "updated_at": upsert.excluded.updated_at}))
+    return (True if was is None else was) != enabled
 
 
 def digest_enabled(store: Store, *, slack_user_id: str) -> bool:

@@ -167,8 +167,9 @@ def start_run(store: Store, *, now: datetime, renderer: Renderer, directory: Dep
         # Too late, or a fire time from before this schedule existed (a fresh install, a new schedule):
         # the first digest is the next one, not a surprise at startup.
         return RunStart("too_late", period, key)
-    prepared = prepare(store, load_ownership(store), schedule=schedule, period=period, now=now,
-                       directory=directory)
+    with store.session() as session:
+        ownership = load_ownership(session=session)
+    prepared = prepare(store, ownership, schedule=schedule, period=period, now=now, directory=directory)
     rows = list(_delivery_rows(prepared, renderer, key=key, now=now))
     run = DigestRun(period=key, fires_at=period, since=prepared.since, timezone=schedule.timezone, created_at=now,
                     created_by=actor or default_actor(), deliveries=len(rows), health=health_counts(prepared.summary))

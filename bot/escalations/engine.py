@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.escalations.policy import Policy
+from bot.escalations.policy import Policy, step_level
 from bot.escalations.views import DeliveryProblem, EscalationView, aware
 from bot.ownership.answers import Answer, Holder
 from bot.raci_file.diff import Change, ChangeKind
@@ -206,3 +206,22 @@ def delivery_problems(session: Session, escalation_ids: list[int]) -> dict[int, 
             kind=n.kind, recipient=n.recipient, state="waiting" if waiting else "failed", error=n.last_error or "",
             next_attempt_at=aware(n.next_attempt_at) if waiting else None))
     return found
+
+
+def counts_by_status_and_level(session: Session) -> dict[tuple[str, int], int]:
+    """How many escalations there are by (status, level); level 0 before the first page."""
+    counts: dict[tuple[str, int], int] = {}
+    for status, step, count in session.execute(select(Escalation.status, Escalation.step, func.count())
+                                               .group_by(Escalation.status, Escalation.step)):
+        key = (status, 0 if step < 0 else step_level(step))
+        counts[key] = counts.get(key, 0) + count
+    return counts
+
+
+def oldest_due(session: Session, *, now: datetime) -> datetime | None:
+    """When the oldest step or message that is due and not done fell due; None when nothing is late."""
+    due_step = session.scalar(select(func.min(Escalation.next_due_at)).where(
+        Escalation.status == "open", Escalation.next_due_at <= now))
+    due_note = session.scalar(select(func.min(Notification.next_attempt_at)).where(
+        Notification.state == "pending", Notification.next_attempt_at <= now))
+    return min((t for t in (aware(due_step), aware(due_note)) if t is not None), default=None)

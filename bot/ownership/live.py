@@ -13,7 +13,6 @@ from bot.ownership.answers import Answer
 from bot.ownership.index import Ownership
 from bot.ownership.matrix import load_ownership, store_revision
 from bot.raci_file.diff import Change
-from bot.runtime import metrics
 from bot.runtime.outage_log import OutageLog
 from bot.store import models as m
 from bot.store.audit import record_changes
@@ -36,7 +35,8 @@ class OwnershipService:
         self.reload_seconds = reload_seconds
         self._clock = clock
         self._lock = threading.Lock()
-        self._ownership = load_ownership(store)
+        with store.session() as session:
+            self._ownership = load_ownership(session=session)
         self._checked_at = clock()
         self._background = False
         self._reload_error: str | None = None  # why the last reload failed; None when it worked
@@ -78,10 +78,10 @@ class OwnershipService:
             self._checked_at = self._clock()
             with self.store.session() as session:
                 revision = store_revision(session)
-            if not force and revision == self._ownership.revision:
-                self._reload_error = None
-                return False
-            self._ownership = load_ownership(self.store)
+                if not force and revision == self._ownership.revision:
+                    self._reload_error = None
+                    return False
+                self._ownership = load_ownership(session=session)
             self._reload_error = None
             return True
         except Exception as exc:
@@ -96,9 +96,7 @@ class OwnershipService:
         if team is None and channel is not None:
             scoped = ownership.team_by_channel.get(channel)
             team = scoped.key if scoped else None
-        answer = ownership.answer(query, team=team)
-        metrics.MATCHES.labels(answer.status).inc()
-        return answer
+        return ownership.answer(query, team=team)
 
     def team_for_channel(self, channel: str | None) -> str | None:
         if channel is None:

@@ -1,4 +1,9 @@
-"""Matrix services: import a file into the store, export it, check it, and load the ownership index."""
+"""Matrix services: import a file into the store, export it, check it, and load the ownership index.
+
+They run in the caller's session (keyword-only `session`): the edge (CLI, app) opens the
+transaction and commits it. `ensure_loaded` alone takes the Store: it is two transactions by
+design (a lock-free "is it empty?", then a locked load), so that asking never waits for an import.
+"""
 
 from __future__ import annotations
 
@@ -127,24 +132,18 @@ def read_file(
 
 
 def import_file(
-    store: Store,
-    path: str | Path,
-    *,
-    actor: str | None = None,
-    progress: Progress = _quiet,
+    *, session: Session, path: str | Path, actor: str | None = None, progress: Progress = _quiet,
     allow_mass_removal: bool = False,
 ) -> ImportReport:
-    """Make the store equal to the file, in one transaction; a file with any error changes nothing."""
-    with store.session() as session:
-        _lock_imports(session)
-        progress("reading the store")
-        current = stored_document(session)
-        doc, findings = read_file(path, current=current, progress=progress)
-        if not allow_mass_removal and not _only_first_loaded(session):
-            guard_mass_removal(current, doc, source=str(path))
-        progress("writing the changes")
-        changes = write_document(session, doc, actor=actor or default_actor(), source=str(path))
-        progress("committing")
+    """Make the store equal to the file in the caller's transaction; a file with any error changes nothing."""
+    _lock_imports(session)
+    progress("reading the store")
+    current = stored_document(session)
+    doc, findings = read_file(path, current=current, progress=progress)
+    if not allow_mass_removal and not _only_first_loaded(session):
+        guard_mass_removal(current, doc, source=str(path))
+    progress("writing the changes")
+    changes = write_document(session, doc, actor=actor or default_actor(), source=str(path))
     return ImportReport(source=str(path), changes=changes, findings=findings)
 
 
@@ -169,17 +168,15 @@ def _only_first_loaded(session: Session) -> bool:
                                                         m.AuditEvent.subject_type == "activity").limit(1)) is None
 
 
-def export_store(store: Store, *, fmt: str = "yaml") -> str:
+def export_store(*, session: Session, fmt: str = "yaml") -> str:
     """The store in the file format: import -> export -> import -> export is a fixed point."""
-    with store.session() as session:
-        doc = stored_document(session)
+    doc = stored_document(session)
     return dump_csv(doc) if fmt == "csv" else dump_yaml(doc)
 
 
-def check_store(store: Store) -> list[Finding]:
+def check_store(*, session: Session) -> list[Finding]:
     """The format's rules applied to what the store holds."""
-    with store.session() as session:
-        return check(stored_document(session), source="store")
+    return check(stored_document(session), source="store")
 
 
 MATRIX_ACTIONS = ("import", "slack_id_learned")  # audit actions that change what the index answers
@@ -191,18 +188,14 @@ def store_revision(session: Session) -> int:
                           .where(m.AuditEvent.action.in_(MATRIX_ACTIONS))) or 0
 
 
-def load_ownership(store: Store) -> Ownership:
+def load_ownership(*, session: Session) -> Ownership:
     """Build the in-memory ownership index from the store."""
-    with store.session() as session:
-        revision = store_revision(session)
-        doc = stored_document(session)
-    return Ownership(doc, revision=revision)
+    return Ownership(stored_document(session), revision=store_revision(session))
 
 
-def history(store: Store, *, subject: str | None = None, limit: int = 50) -> list[m.AuditEvent]:
+def history(*, session: Session, subject: str | None = None, limit: int = 50) -> list[m.AuditEvent]:
     """The newest audit entries, optionally about one subject (activity name, key or handle)."""
-    with store.session() as session:
-        query = select(m.AuditEvent).order_by(m.AuditEvent.id.desc()).limit(limit)
-        if subject:
-            query = query.where(func.lower(m.AuditEvent.subject) == subject.strip().lower())
-        return list(session.scalars(query))
+    query = select(m.AuditEvent).order_by(m.AuditEvent.id.desc()).limit(limit)
+    if subject:
+        query = query.where(func.lower(m.AuditEvent.subject) == subject.strip().lower())
+    return list(session.scalars(query))

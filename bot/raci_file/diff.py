@@ -94,9 +94,3 @@ def diff_documents(old: RaciDocument, new: RaciDocument) -> list[Change]:
         if delta:
             changes.append(Change("settings", group, "changed", delta))
     return changes
-
-
-def summarize(changes: list[Change]) -> str:
-    """One line of counts: "3 added, 1 changed, 0 removed"."""
-    counts = {kind: sum(1 for c in changes if c.change == kind) for kind in ("added", "changed", "removed")}
-    return ", ".join(f"{n} {kind}" for kind, n in counts.items())

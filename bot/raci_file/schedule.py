@@ -1,11 +1,19 @@
-"""Durations ("15m") and five-field cron schedules ("0 9 * * MON") of the RACI file's settings."""
+"""Durations ("15m") and five-field cron schedules ("0 9 * * MON") of the RACI file's settings.
+
+We parse cron ourselves only to explain a mistake precisely (which field, which value); when a
+schedule runs is computed by `cronsim`, with Debian cron's daylight-saving rule: in the spring
+gap, a time that does not exist runs when the clock jumps (02:30 -> 03:00 in Europe/Berlin); in
+the autumn fold, a fixed time that happens twice runs once, at its first occurrence, while a
+job with a wildcard or stepped hour ("0 * * * *") runs in both repeated hours.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
+
+from cronsim import CronSim, CronSimError
 
 from bot.raci_file.limits import DURATION_MAX
 
@@ -17,10 +25,6 @@ _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT",
 _WEEKDAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # February as in a leap year
 
-# A DST gap or fold never moves a wall-clock time by more than this.
-_TRANSITION_SLACK = timedelta(hours=3)
-# 28 years: every weekday/date combination (and 29 February) recurs within this span.
-_SEARCH_DAYS = 366 * 28
 
 
 @dataclass(frozen=True)
@@ -82,64 +86,27 @@ class CronSpec:
 
     def next_after(self, dt: datetime) -> datetime:
         """The first run strictly after `dt`, in dt's time zone."""
-        zone = _zone_of(dt)
-        after = dt.astimezone(UTC)
-        start = dt.replace(tzinfo=None, second=0, microsecond=0) - _TRANSITION_SLACK
-        best: datetime | None = None
-        best_wall = start
-        for wall in self._walls(start, forward=True):
-            if best is not None and wall > best_wall + _TRANSITION_SLACK:
-                break
-            instant = _instant(wall, zone)
-            if instant > after and (best is None or instant < best):
-                best, best_wall = instant, wall
-        if best is None:
-            raise ValueError(f"cron {self.expression!r} has no run after {dt.isoformat()}")
-        return best.astimezone(zone)
+        return self._first(dt, reverse=False)
 
     def previous_at_or_before(self, dt: datetime) -> datetime:
         """The last run at or before `dt`, in dt's time zone."""
-        zone = _zone_of(dt)
-        until = dt.astimezone(UTC)
-        start = dt.replace(tzinfo=None, second=0, microsecond=0) + _TRANSITION_SLACK
-        best: datetime | None = None
-        best_wall = start
-        for wall in self._walls(start, forward=False):
-            if best is not None and wall < best_wall - _TRANSITION_SLACK:
-                break
-            instant = _instant(wall, zone)
-            if instant <= until and (best is None or instant > best):
-                best, best_wall = instant, wall
-        if best is None:
-            raise ValueError(f"cron {self.expression!r} has no run before {dt.isoformat()}")
-        return best.astimezone(zone)
+        # cronsim walks back from strictly before its start: start a second later to include `dt` itself.
+        return self._first(dt.replace(second=0, microsecond=0) + timedelta(minutes=1), reverse=True)
 
-    def _walls(self, start: datetime, *, forward: bool) -> Iterator[datetime]:
-        """Matching wall-clock times from `start` (inclusive), ascending or descending."""
-        hours = sorted(self.hours, reverse=not forward)
-        minutes = sorted(self.minutes, reverse=not forward)
-        step = timedelta(days=1 if forward else -1)
-        day = start.date()
-        for _ in range(_SEARCH_DAYS):
-            if self.matches_day(day):
-                for hour in hours:
-                    for minute in minutes:
-                        wall = datetime(day.year, day.month, day.day, hour, minute)
-                        if (wall >= start) if forward else (wall <= start):
-                            yield wall
-            day += step
+    def _first(self, dt: datetime, *, reverse: bool) -> datetime:
+        zone = _zone_of(dt)
+        try:
+            found = next(CronSim(self.expression, dt, reverse=reverse))
+        except (StopIteration, CronSimError) as exc:  # parse_cron has already refused what cronsim refuses
+            word = "before" if reverse else "after"
+            raise ValueError(f"cron {self.expression!r} has no run {word} {dt.isoformat()}") from exc
+        return found.astimezone(zone)
 
 
 def _zone_of(dt: datetime) -> tzinfo:
     if dt.tzinfo is None or dt.utcoffset() is None:
         raise ValueError("cron times must be timezone-aware datetimes")
     return dt.tzinfo
-
-
-def _instant(wall: datetime, zone: tzinfo) -> datetime:
-    # fold=0: a time repeated by a DST fold runs once, at its first occurrence; a time skipped
-    # by a DST gap runs as if the clock had not jumped (02:30 becomes 03:30 in Europe/Berlin).
-    return wall.replace(tzinfo=zone).astimezone(UTC)
 
 
 def parse_cron(text: str) -> CronSpec:

@@ -20,13 +20,12 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from bot.escalations.views import aware
+from bot.digest.job import delivery_counts
+from bot.escalations.engine import counts_by_status_and_level, oldest_due
 from bot.store.db import Store
-from bot.store.digest_models import DigestDelivery
-from bot.store.escalation_models import Escalation, Notification
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +44,6 @@ SLACK_CALLS = Counter("raci_slack_api_calls", "Slack Web API calls by method and
                       ["method", "error"], registry=REGISTRY)
 SLACK_RATE_LIMITED = Counter("raci_slack_api_rate_limited", "Slack Web API answers of 429, by method",
                              ["method"], registry=REGISTRY)
-TICKS = Counter("raci_ticker_passes", "Ticker passes by outcome (ok, failed)", ["outcome"], registry=REGISTRY)
 
 
 class StoreCollector(Collector):
@@ -70,34 +68,23 @@ class StoreCollector(Collector):
         gauge.add_metric([], float(checkedout()) if callable(checkedout) else 0.0)
         return gauge
 
-    def _escalations(self, session) -> Iterator[Metric]:  # noqa: ANN001 - a Session
+    def _escalations(self, session: Session) -> Iterator[Metric]:
         gauge = GaugeMetricFamily("raci_escalations", "Escalations by status and level", labels=["status", "level"])
-        rows = session.execute(select(Escalation.status, Escalation.step, func.count()).group_by(
-            Escalation.status, Escalation.step)).all()
-        counts: dict[tuple[str, str], int] = {}
-        for status, step, count in rows:
-            level = "0" if step < 0 else str(1 + step % 2)
-            counts[(status, level)] = counts.get((status, level), 0) + count
-        for (status, level), count in sorted(counts.items()):
-            gauge.add_metric([status, level], count)
+        for (status, level), count in sorted(counts_by_status_and_level(session).items()):
+            gauge.add_metric([status, str(level)], count)
         yield gauge
 
-    def _lag(self, session) -> Metric:  # noqa: ANN001 - a Session
+    def _lag(self, session: Session) -> Metric:
         """Age of the oldest step or message that is due and not done: 0 when the ticker keeps up."""
         now = datetime.now(UTC)
-        due_step = session.scalar(select(func.min(Escalation.next_due_at)).where(
-            Escalation.status == "open", Escalation.next_due_at <= now))
-        due_note = session.scalar(select(func.min(Notification.next_attempt_at)).where(
-            Notification.state == "pending", Notification.next_attempt_at <= now))
-        oldest = min((aware(t) for t in (due_step, due_note) if t is not None), default=None)
+        oldest = oldest_due(session, now=now)
         gauge = GaugeMetricFamily("raci_ticker_lag_seconds", "Age of the oldest due escalation step or message")
         gauge.add_metric([], (now - oldest).total_seconds() if oldest else 0.0)
         return gauge
 
-    def _digests(self, session) -> Iterator[Metric]:  # noqa: ANN001 - a Session
+    def _digests(self, session: Session) -> Iterator[Metric]:
         gauge = GaugeMetricFamily("raci_digest_deliveries", "Digest deliveries by state", labels=["state"])
-        for state, count in session.execute(select(DigestDelivery.state, func.count()).group_by(
-                DigestDelivery.state)).all():
+        for state, count in sorted(delivery_counts(session).items()):
             gauge.add_metric([state], count)
         yield gauge
 

@@ -2,48 +2,40 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.slack.blocks.answer import ANSWER_PICK_ACTION, SHARE_ACTION
-from bot.slack.blocks.listing import PAGE_ACTION
+from bot.slack.blocks.payloads import ActivityRef, AnswerAction, ListAction, ListPage, decode
 
 if TYPE_CHECKING:
     from bot.slack.deps import SlackDeps
 
 
-def button_value(action: dict[str, Any]) -> dict[str, Any]:
-    """The small JSON our builders put in a button's value."""
-    value = json.loads(action.get("value") or "{}")
-    return value if isinstance(value, dict) else {}
-
-
 def register(app: App, deps: SlackDeps) -> None:
     """The answer's buttons and the list's page buttons."""
 
-    @app.action(SHARE_ACTION)
+    @app.action(AnswerAction.SHARE.value)
     def share(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        value = button_value(action)
-        message = deps.replies.activity(value.get("a", ""), team=value.get("t"), client=client, shareable=False,
+        ref = ActivityRef.from_value(decode(action.get("value")))
+        message = deps.replies.activity(ref.activity, team=ref.team, client=client, shareable=False,
                                         shared_by=body["user"]["id"])
         respond(response_type="in_channel", replace_original=False, **message.kwargs())
 
-    @app.action(re.compile(rf"^{ANSWER_PICK_ACTION}_\d+$"))
+    @app.action(re.compile(rf"^{AnswerAction.PICK}_\d+$"))
     def pick(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        value = button_value(action)
+        ref = ActivityRef.from_value(decode(action.get("value")))
         ephemeral = bool(body.get("container", {}).get("is_ephemeral"))
-        message = deps.replies.activity(value.get("a", ""), team=value.get("t"), client=client, shareable=ephemeral)
+        message = deps.replies.activity(ref.activity, team=ref.team, client=client, shareable=ephemeral)
         respond(replace_original=True, **message.kwargs())
 
-    @app.action(re.compile(rf"^{PAGE_ACTION}_(prev|next)$"))
+    @app.action(re.compile(rf"^{ListAction.PAGE}_(prev|next)$"))
     def turn_page(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
         ack()
-        value = button_value(action)
-        message = deps.replies.activities(str(value.get("f", "")), page=int(value.get("p", 0)))
+        wanted = ListPage.from_value(decode(action.get("value")))
+        message = deps.replies.activities(wanted.filter, page=wanted.page)
         respond(replace_original=True, **message.kwargs())

@@ -12,7 +12,6 @@ from bot.ownership.live import OwnershipService
 from bot.runtime.ticker import Ticker
 from bot.settings import Settings
 from bot.slack import actions, commands, dedup, errors, escalations, events, home, observability
-from bot.slack.dedup import Deduplicator
 from bot.slack.deps import SlackDeps
 from bot.slack.digest_sender import slack_digests
 from bot.slack.directory import PeopleDirectory
@@ -21,6 +20,7 @@ from bot.slack.notifier import SlackNotifier
 from bot.slack.observability import CountingRateLimitHandler, InstrumentedWebClient
 from bot.slack.replies import Replies
 from bot.store.db import Store
+from bot.store.slack_events import Deduplicator
 
 WEB_API_TIMEOUT_SECONDS = 10
 

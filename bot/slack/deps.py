@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.ownership.live import OwnershipService
-from bot.slack.dedup import Deduplicator
 from bot.slack.escalation_desk import EscalationDesk
 from bot.slack.replies import Replies
 from bot.store.db import Store
+from bot.store.slack_events import Deduplicator
 
 
 @dataclass(frozen=True)

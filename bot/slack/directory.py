@@ -125,14 +125,10 @@ class SlackDepartureCheck:
     def _listed(self) -> dict[str, bool] | None:
         """Every user of the workspace -> deactivated?; None when the walk could not finish."""
         users: dict[str, bool] = {}
-        cursor = None
         try:
-            while True:
-                page = self.client.users_list(limit=self.PAGE, cursor=cursor)
+            for page in self.client.users_list(limit=self.PAGE):  # a SlackResponse pages itself by cursor
                 users.update({m["id"]: bool(m.get("deleted")) for m in page.get("members") or []})
-                cursor = (page.get("response_metadata") or {}).get("next_cursor")
-                if not cursor:
-                    return users
+            return users
         except SlackApiError as exc:
             error = exc.response.get("error") if exc.response is not None else None
             log.warning("users.list failed (%s): checking people one by one", error)

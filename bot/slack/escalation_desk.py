@@ -27,6 +27,7 @@ from bot.slack.blocks.escalation_forms import choose_activity_message, usage_mes
 from bot.slack.blocks.kit import Message, context, escape, section, sections_of_lines
 from bot.slack.blocks.notes import note_message
 from bot.slack.directory import PeopleDirectory
+from bot.slack.observability import count_answer
 from bot.slack.queries import split_team
 from bot.store.db import Store
 from bot.store.text import storable
@@ -74,7 +75,7 @@ class EscalationDesk:
         ownership = self.service.current
         query, team = split_team(query, {t.key: t.name for t in ownership.doc.teams})
         try:
-            answer = self.service.answer(query, team=team, channel=origin.channel)
+            answer = count_answer(self.service.answer(query, team=team, channel=origin.channel))
         except RaciError as exc:
             return note_message(str(exc))
         if answer.status != "match" or answer.activity is None:

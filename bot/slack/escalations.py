@@ -10,25 +10,21 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.escalations.engine import EscalationNotFound
-from bot.slack.actions import button_value
-from bot.slack.blocks.escalation import ACK, CANCEL, RESOLVE
 from bot.slack.blocks.escalation_forms import (
-    ESCALATE_ACTION,
-    ESCALATE_PICK_ACTION,
-    MODAL_CALLBACK,
     PROBLEM_BLOCK,
     modal_values,
     modal_view,
 )
 from bot.slack.blocks.kit import Message
 from bot.slack.blocks.notes import note_message
+from bot.slack.blocks.payloads import ActivityRef, EscalationAction, EscalationDraft, EscalationRef, decode
 from bot.slack.escalation_desk import Origin, dm_after, outcome_note
 from bot.slack_syntax import CHANNEL_UNREACHABLE, is_channel, is_dm_channel
 
 if TYPE_CHECKING:
     from bot.slack.deps import SlackDeps
 
-VERBS = {ACK: "ack", RESOLVE: "resolve", CANCEL: "cancel"}
+VERBS = {EscalationAction.ACK: "ack", EscalationAction.RESOLVE: "resolve", EscalationAction.CANCEL: "cancel"}
 
 
 def channel_of(body: dict[str, Any]) -> str | None:
@@ -53,43 +49,43 @@ def register(app: App, deps: SlackDeps) -> None:
     """Everything with a button or a modal in the escalation flow."""
     desk = deps.escalations
 
-    @app.action(ESCALATE_ACTION)
+    @app.action(EscalationAction.ESCALATE.value)
     def open_modal(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         ack()
-        value = button_value(action)
+        ref = ActivityRef.from_value(decode(action.get("value")))
         thread_ts = (body.get("container") or {}).get("thread_ts")
         client.views_open(trigger_id=body["trigger_id"], view=modal_view(
-            activity=str(value.get("a", "")), team=value.get("t"), channel=channel_of(body), thread_ts=thread_ts))
+            activity=ref.activity, team=ref.team, channel=channel_of(body), thread_ts=thread_ts))
 
-    @app.view(MODAL_CALLBACK)
+    @app.view(EscalationAction.MODAL.value)
     def submit_modal(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        metadata, problem, link = modal_values(view)
-        if not problem:
+        draft, link = modal_values(view)
+        if not draft.problem:
             ack(response_action="errors", errors={PROBLEM_BLOCK: "Say what is wrong, so the owners can act."})
             return
         ack()
         user = body["user"]["id"]
-        origin = Origin(user=user, channel=metadata.get("c"), thread_ts=metadata.get("th"))
-        message = desk.raise_for(str(metadata.get("a", "")), team=metadata.get("t"), problem=problem, link=link,
+        origin = Origin(user=user, channel=draft.channel, thread_ts=draft.thread_ts)
+        message = desk.raise_for(draft.activity, team=draft.team, problem=draft.problem, link=link,
                                  origin=origin, client=client)
         tell(client, user=user, channel=origin.channel, message=message)
 
-    @app.action(re.compile(rf"^{ESCALATE_PICK_ACTION}_\d+$"))
+    @app.action(re.compile(rf"^{EscalationAction.PICK}_\d+$"))
     def pick_activity(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient,
                       respond: Respond) -> None:
         ack()
-        value = button_value(action)
-        origin = Origin(user=body["user"]["id"], channel=value.get("c"), thread_ts=value.get("th"))
-        message = desk.raise_for(str(value.get("a", "")), team=value.get("t"), problem=str(value.get("p", "")),
+        draft = EscalationDraft.from_value(decode(action.get("value")))
+        origin = Origin(user=body["user"]["id"], channel=draft.channel, thread_ts=draft.thread_ts)
+        message = desk.raise_for(draft.activity, team=draft.team, problem=draft.problem,
                                  link=None, origin=origin, client=client)
         respond(replace_original=True, **message.kwargs())
 
-    @app.action(re.compile(rf"^({ACK}|{RESOLVE}|{CANCEL})$"))
+    @app.action(re.compile(rf"^({EscalationAction.ACK}|{EscalationAction.RESOLVE}|{EscalationAction.CANCEL})$"))
     def act(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:
         ack()
         user, verb = body["user"]["id"], VERBS[action["action_id"]]
         try:
-            outcome = desk.act(verb, int(button_value(action).get("escalation", 0)), user=user)
+            outcome = desk.act(verb, EscalationRef.from_value(decode(action.get("value"))).escalation, user=user)
         except EscalationNotFound as exc:
             respond(response_type="ephemeral", replace_original=False, **note_message(str(exc)).kwargs())
             return

@@ -18,6 +18,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.slack_response import SlackResponse
 
+from bot.ownership.answers import Answer
 from bot.runtime import metrics
 from bot.runtime.logs import bind
 
@@ -61,6 +62,12 @@ def mark_duplicate() -> None:
     holder = REQUEST.get()
     if holder is not None:
         holder["outcome"] = "duplicate"
+
+
+def count_answer(answer: Answer) -> Answer:
+    """Count the matcher's outcome (match, ambiguous, none) of an answer the bot gives in Slack."""
+    metrics.MATCHES.labels(answer.status).inc()
+    return answer
 
 
 def mark_failed(body: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import assert_never
 
 from slack_sdk import WebClient
 
@@ -27,6 +28,7 @@ from bot.slack.blocks.people import Profile, RoleView, home_view, not_in_matrix_
 from bot.slack.directory import PeopleDirectory
 from bot.slack.escalation_desk import EscalationDesk, Origin
 from bot.slack.matrix_files import ON_ITS_WAY, MatrixFiles
+from bot.slack.observability import count_answer
 from bot.slack.queries import (
     Ask,
     DigestPreference,
@@ -58,8 +60,7 @@ class Asker:
 class Replies:
     """Builds the message for each kind of question; user mistakes become a note, never an error."""
 
-    def __init__(self, service: OwnershipService, directory: PeopleDirectory,
-                 escalations: EscalationDesk | None = None) -> None:
+    def __init__(self, service: OwnershipService, directory: PeopleDirectory, escalations: EscalationDesk) -> None:
         self.service = service
         self.directory = directory
         self.escalations = escalations
@@ -75,40 +76,39 @@ class Replies:
 
     def _dispatch(self, query: Query, *, asker: Asker, client: WebClient,
                   progress: Callable[[Message], None] | None = None) -> Message:
-        if isinstance(query, Help):
-            return help_message()
-        if isinstance(query, ShowMatrix):
-            if progress is not None:
-                progress(ON_ITS_WAY)
-            return self.matrix_files.send(query.text, user=asker.user, client=client)
-        if isinstance(query, ListActivities):
-            return self.activities(query.filter)
-        if isinstance(query, WhoIs) and not query.person:
-            return self.who_am_i(asker.user, client=client)
-        if isinstance(query, WhoIs):
-            return self.who(query.person, client=client)
-        if isinstance(query, RoleHolders):
-            return self.role(query.role, client=client)
-        if isinstance(query, Escalate | ListEscalations) and self.escalations is not None:
-            if isinstance(query, ListEscalations):
+        match query:
+            case Help():
+                return help_message()
+            case ShowMatrix(text=text):
+                if progress is not None:
+                    progress(ON_ITS_WAY)
+                return self.matrix_files.send(text, user=asker.user, client=client)
+            case ListActivities(filter=text):
+                return self.activities(text)
+            case WhoIs(person=""):
+                return self.who_am_i(asker.user, client=client)
+            case WhoIs(person=person):
+                return self.who(person, client=client)
+            case RoleHolders(role=role):
+                return self.role(role, client=client)
+            case ListEscalations():
                 return self.escalations.open_for(asker.user, client=client)
-            channel = asker.channel if is_channel(asker.channel) else None
-            origin = Origin(user=asker.user, channel=channel, thread_ts=asker.thread_ts)
-            return self.escalations.from_text(query.text, origin=origin, client=client)
-        if isinstance(query, DigestPreference):
-            return self.digest_preference(query.enabled, user=asker.user)
-        if isinstance(query, Escalate):
-            return self.answer(query.text, asker=asker, client=client)
-        if isinstance(query, ListEscalations):
-            return note_message("Escalations are not available here.")
-        assert isinstance(query, Ask)
-        return self.answer(query.text, asker=asker, client=client)
+            case Escalate(text=text):
+                channel = asker.channel if is_channel(asker.channel) else None
+                origin = Origin(user=asker.user, channel=channel, thread_ts=asker.thread_ts)
+                return self.escalations.from_text(text, origin=origin, client=client)
+            case DigestPreference(enabled=enabled):
+                return self.digest_preference(enabled, user=asker.user)
+            case Ask(text=text):
+                return self.answer(text, asker=asker, client=client)
+            case _:
+                assert_never(query)
 
     def answer(self, text: str, *, asker: Asker, client: WebClient) -> Message:
         """Who owns the activity `text` is about; "for TEAM" or a team's channel scopes it."""
         ownership = self.service.current
         query, team = split_team(text, {t.key: t.name for t in ownership.doc.teams})
-        answer = self.service.answer(query, team=team, channel=asker.channel)
+        answer = count_answer(self.service.answer(query, team=team, channel=asker.channel))
         return answer_message(self.directory.resolve(answer, client), shareable=asker.shareable)
 
     def activity(self, name: str, *, team: str | None, client: WebClient, shareable: bool = True,

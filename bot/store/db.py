@@ -145,9 +145,5 @@ class Store:
         with self.sessions() as session, session.begin():
             yield session
 
-    @property
-    def dialect(self) -> str:
-        return self.engine.dialect.name
-
     def close(self) -> None:
         self.engine.dispose()

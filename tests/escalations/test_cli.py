@@ -29,8 +29,10 @@ def test_tick_sends_what_is_due_and_escalations_lists_it(
     cli_env: str, store: Store, slack: FakeSlackApi, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import_file(store, ORG, actor="t")
-    answer = load_ownership(store).answer_activity("Docker packaging")
+    with store.session() as session:
+        import_file(session=session, path=ORG, actor="t")
+    with store.session() as session:
+        answer = load_ownership(session=session).answer_activity("Docker packaging")
     raised = engine.raise_escalation(store, answer=answer, problem="registry push fails", link=None,
                                       requester="U0ASKER01", channel=None, thread_ts=None,
                                       policy=Policy(timedelta(minutes=15), 1),

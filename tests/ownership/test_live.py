@@ -15,13 +15,15 @@ ORG = Path(__file__).resolve().parents[1] / "fixtures" / "org.yaml"
 
 
 def test_index_reloads_after_another_process_imports(store: Store, tmp_path: Path) -> None:
-    import_file(store, ORG, actor="t")
+    with store.session() as session:
+        import_file(session=session, path=ORG, actor="t")
     now = [0.0]
     index = OwnershipService(store, reload_seconds=30, clock=lambda: now[0])
     assert index.answer("docker packaging").accountable[0].handle == "raj"
     changed = tmp_path / "org.yaml"
     changed.write_text(ORG.read_text().replace("R: [mle], A: [mlops]", "R: [mle], A: [de]"))
-    import_file(store, changed, actor="other replica")
+    with store.session() as session:
+        import_file(session=session, path=changed, actor="other replica")
     now[0] = 29.0
     assert index.answer("docker packaging").accountable[0].handle == "raj"  # not checked again yet
     now[0] = 31.0
@@ -29,7 +31,8 @@ def test_index_reloads_after_another_process_imports(store: Store, tmp_path: Pat
 
 
 def test_escalations_do_not_rebuild_the_index(store: Store) -> None:
-    import_file(store, ORG, actor="t")
+    with store.session() as session:
+        import_file(session=session, path=ORG, actor="t")
     index = OwnershipService(store)
     answer = index.current.answer_activity("Docker packaging")
     escalations.raise_escalation(store, answer=answer, problem="down", link=None, requester="U1", channel=None,
@@ -38,7 +41,8 @@ def test_escalations_do_not_rebuild_the_index(store: Store) -> None:
 
 
 def test_a_learned_slack_id_is_kept_and_audited(store: Store) -> None:
-    import_file(store, ORG, actor="t")
+    with store.session() as session:
+        import_file(session=session, path=ORG, actor="t")
     index = OwnershipService(store)
     index.learn_slack_id("raj", "U0RAJ0001")
     assert index.current.person("U0RAJ0001").handle == "raj"
@@ -49,13 +53,15 @@ def test_a_learned_slack_id_is_kept_and_audited(store: Store) -> None:
 def test_the_app_reloads_in_the_background_not_on_the_request_path(store: Store, tmp_path: Path) -> None:
     import time
 
-    import_file(store, ORG, actor="t")
+    with store.session() as session:
+        import_file(session=session, path=ORG, actor="t")
     index = OwnershipService(store, reload_seconds=0.05)
     stop = index.start_reloader()
     try:
         changed = tmp_path / "org.yaml"
         changed.write_text(ORG.read_text().replace("R: [mle], A: [mlops]", "R: [mle], A: [de]"))
-        import_file(store, changed, actor="other replica")
+        with store.session() as session:
+            import_file(session=session, path=changed, actor="other replica")
         deadline = time.monotonic() + 10
         while index.current.answer_activity("Docker packaging").accountable[0].handle != "omar":
             assert time.monotonic() < deadline, "the reloader never picked the import up"
@@ -65,18 +71,22 @@ def test_the_app_reloads_in_the_background_not_on_the_request_path(store: Store,
 
 
 def test_a_learned_slack_id_survives_reimporting_the_file(store: Store, tmp_path: Path) -> None:
-    import_file(store, ORG, actor="t")
+    with store.session() as session:
+        import_file(session=session, path=ORG, actor="t")
     OwnershipService(store).learn_slack_id("raj", "U0RAJ0001")
-    assert import_file(store, ORG, actor="sync on start").changes == []  # nothing to forget, nothing to ask again
+    with store.session() as session:  # nothing to forget, nothing to ask again
+        assert import_file(session=session, path=ORG, actor="sync on start").changes == []
     assert OwnershipService(store).current.people["raj"].slack_id == "U0RAJ0001"
     moved = tmp_path / "org.yaml"
     moved.write_text(ORG.read_text().replace("raj@example.com", "raj@elsewhere.example"))
-    report = import_file(store, moved, actor="t")  # another email: another person as far as Slack knows
+    with store.session() as session:  # another email: another person as far as Slack knows
+        report = import_file(session=session, path=moved, actor="t")
     assert [(c.subject, c.details.get("slack_id")) for c in report.changes] == [("raj", ["U0RAJ0001", None])]
 
 
 def test_learning_a_slack_id_leaves_the_snapshot_readers_hold_untouched(store: Store) -> None:
-    import_file(store, ORG, actor="t")
+    with store.session() as session:
+        import_file(session=session, path=ORG, actor="t")
     index = OwnershipService(store)
     before = index.current
     index.learn_slack_id("raj", "U0RAJ0001")
@@ -86,11 +96,13 @@ def test_learning_a_slack_id_leaves_the_snapshot_readers_hold_untouched(store: S
 
 
 def test_a_slack_id_another_replica_learned_first_is_not_audited_again(store: Store) -> None:
-    import_file(store, ORG, actor="t")
+    with store.session() as session:
+        import_file(session=session, path=ORG, actor="t")
     first, second = OwnershipService(store), OwnershipService(store)
     first.learn_slack_id("raj", "U0RAJ0001")
     first.refresh()
     second.learn_slack_id("raj", "U0RAJ0001")  # found by email at the same time, a moment later
     assert second.current.person("U0RAJ0001").handle == "raj"
-    assert [e.action for e in history(store, subject="raj", limit=10)].count("slack_id_learned") == 1
+    with store.session() as session:
+        assert [e.action for e in history(session=session, subject="raj", limit=10)].count("slack_id_learned") == 1
     assert first.refresh() is False  # nothing changed in the matrix: no replica rebuilds its index

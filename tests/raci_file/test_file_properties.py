@@ -67,10 +67,14 @@ def test_export_import_export_through_the_store_is_a_fixed_point(doc: RaciDocume
                                                                    tmp_path: Path) -> None:
     source = tmp_path / "generated.yaml"
     source.write_text(dump_yaml(doc), encoding="utf-8")
-    import_file(store, source, allow_mass_removal=True)
+    with store.session() as session:
+        import_file(session=session, path=source, allow_mass_removal=True)
     for fmt in ("yaml", "csv"):
-        first = export_store(store, fmt=fmt)
+        with store.session() as session:
+            first = export_store(session=session, fmt=fmt)
         exported = tmp_path / f"export.{fmt}"
         exported.write_text(first, encoding="utf-8")
-        import_file(store, exported, allow_mass_removal=True)
-        assert export_store(store, fmt=fmt) == first
+        with store.session() as session:
+            import_file(session=session, path=exported, allow_mass_removal=True)
+        with store.session() as session:
+            assert export_store(session=session, fmt=fmt) == first

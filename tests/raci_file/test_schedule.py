@@ -93,8 +93,9 @@ def test_next_after_across_the_spring_dst_change_in_berlin() -> None:
     assert after == datetime(2024, 3, 31, 9, 0, tzinfo=BERLIN)
     assert after.astimezone(UTC) == datetime(2024, 3, 31, 7, 0, tzinfo=UTC)  # CEST, +02:00
     assert after.astimezone(UTC) - before.astimezone(UTC) == timedelta(hours=22)
-    skipped = parse_cron("30 2 * * *")  # 02:30 does not exist on 31 March: runs as if the clock had not jumped
-    assert skipped.next_after(before).astimezone(UTC) == datetime(2024, 3, 31, 1, 30, tzinfo=UTC)
+    skipped = parse_cron("30 2 * * *")  # 02:30 does not exist on 31 March: runs when the clock jumps (03:00 CEST)
+    assert skipped.next_after(before).astimezone(UTC) == datetime(2024, 3, 31, 1, 0, tzinfo=UTC)
+    assert skipped.next_after(skipped.next_after(before)).astimezone(UTC) == datetime(2024, 4, 1, 0, 30, tzinfo=UTC)
 
 
 def test_next_after_across_the_autumn_dst_change_in_berlin() -> None:
@@ -104,7 +105,9 @@ def test_next_after_across_the_autumn_dst_change_in_berlin() -> None:
     assert twice.next_after(first).astimezone(UTC) == datetime(2024, 10, 28, 1, 30, tzinfo=UTC)
     hourly = parse_cron("0 * * * *")
     start = datetime(2024, 10, 27, 0, 30, tzinfo=UTC).astimezone(BERLIN)  # 02:30 CEST
-    assert hourly.next_after(start).astimezone(UTC) == datetime(2024, 10, 27, 2, 0, tzinfo=UTC)  # 03:00 CET
+    # a wildcard hour runs in both repeated hours: 02:00 CET (the second 02:00), then 03:00 CET
+    assert hourly.next_after(start).astimezone(UTC) == datetime(2024, 10, 27, 1, 0, tzinfo=UTC)
+    assert hourly.next_after(hourly.next_after(start)).astimezone(UTC) == datetime(2024, 10, 27, 2, 0, tzinfo=UTC)
 
 
 def test_previous_at_or_before_in_utc() -> None:

@@ -81,8 +81,10 @@ def test_import_check_and_sync_on_start_refuse_the_bomb_and_leave_the_store_alon
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text(alias_bomb(6_000, 6_000), encoding="utf-8")
     store = Store.open(cli_env)
-    import_file(store, ORG)
-    before = export_store(store)
+    with store.session() as session:
+        import_file(session=session, path=ORG)
+    with store.session() as session:
+        before = export_store(session=session)
     assert main(["check", str(bomb)]) == 1
     checked = capsys.readouterr().out
     assert main(["import", str(bomb)]) == 1
@@ -91,5 +93,6 @@ def test_import_check_and_sync_on_start_refuse_the_bomb_and_leave_the_store_alon
     settings = Settings.from_env({"DATABASE_URL": cli_env, "RACI_FILE": str(bomb), "RACI_SYNC_ON_START": "true"})
     with pytest.raises(InvalidRaciFile):
         load_matrix(store, settings)
-    assert export_store(store) == before
+    with store.session() as session:
+        assert export_store(session=session) == before
     store.close()

@@ -17,13 +17,15 @@ ORG = Path(__file__).resolve().parents[1] / "fixtures" / "org.yaml"
 
 
 def test_a_healthy_replica_is_ready(store: Store) -> None:
-    import_file(store, ORG, actor="t")
+    with store.session() as session:
+        import_file(session=session, path=ORG, actor="t")
     ready, details = Readiness(store, OwnershipService(store))()
     assert ready and details["index"] == "ok" and details["activities"] > 0
 
 
 def test_an_index_that_cannot_reload_is_reported_and_not_ready(store: Store) -> None:
-    import_file(store, ORG, actor="t")
+    with store.session() as session:
+        import_file(session=session, path=ORG, actor="t")
     service = OwnershipService(store)
     with store.session() as session:  # the index can no longer read the matrix's revision
         session.execute(text("ALTER TABLE audit_log RENAME TO audit_log_gone"))

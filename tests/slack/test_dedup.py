@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.slack.dedup import Deduplicator, event_id_of
+from bot.slack.dedup import event_id_of
 from bot.store.db import Store
-from bot.store.slack_events import prune_events, remember_event
+from bot.store.slack_events import Deduplicator, prune_events, remember_event
 
 
 def test_first_time_only_once_even_across_instances(store: Store) -> None:

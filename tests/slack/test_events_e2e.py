@@ -153,7 +153,9 @@ def test_not_in_channel_tells_the_asker_privately_and_the_app_keeps_working(runn
 
 def test_a_failure_shows_one_friendly_message_with_the_error_id_that_is_in_the_log(running_app: RunningApp) -> None:
     name = unique("act")
-    broken = block_actions("raci_pick_0", "{not json", response_url=running_app.slack.response_url(name))
+    running_app.slack.fail("views.open", "internal_error")  # the Escalate button's modal cannot open
+    broken = block_actions("raci_escalate", '{"activity": "Docker packaging"}',
+                           response_url=running_app.slack.response_url(name))
     assert running_app.sender().action(broken).status == 200  # acknowledged before the failure
     [message] = running_app.slack.response(name)
     assert message.params["response_type"] == "ephemeral"
@@ -163,8 +165,8 @@ def test_a_failure_shows_one_friendly_message_with_the_error_id_that_is_in_the_l
     while f"error {error_id}" not in running_app.output() and time.monotonic() < deadline:
         time.sleep(0.05)
     log = running_app.output()
-    assert f"error {error_id} while handling block_actions" in log
-    assert "Traceback" in log.split(f"error {error_id}")[1][:200]
+    assert f"error {error_id}: Slack API error internal_error while handling block_actions" in log
+    assert "Traceback" in log.split(f"error {error_id}")[1][:300]
 
 
 def test_healthz_and_unknown_paths(running_app: RunningApp) -> None:

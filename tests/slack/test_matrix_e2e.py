@@ -79,7 +79,8 @@ def test_a_filter_that_matches_nothing_is_said_and_nothing_is_uploaded(running_a
 def big_store(store: Store, tmp_path: Path) -> Store:
     path = tmp_path / "big.yaml"
     path.write_text(dump_yaml(big_ownership(75, 8).doc), encoding="utf-8")
-    import_file(store, path, actor="test")
+    with store.session() as session:
+        import_file(session=session, path=path, actor="test")
     return store
 
 

@@ -111,7 +111,8 @@ def test_sigterm_finishes_in_flight_work_and_loses_nothing(
     app = launch(db_url, slack, tmp_path, RACI_TICK_SECONDS="1")
     store = Store.open(db_url)
     try:
-        answer = load_ownership(store).answer_activity("Docker packaging")
+        with store.session() as session:
+            answer = load_ownership(session=session).answer_activity("Docker packaging")
         for _ in range(5):  # due now: the app's ticker is about to page lena for each
             escalations.raise_escalation(store, answer=answer, problem="build is red", link=None,
                                          requester="U0ASKER01", channel=None, thread_ts=None,
@@ -168,7 +169,8 @@ def test_an_import_elsewhere_reaches_the_running_app_without_a_restart(
         assert "Accountable <@U0PAT0001>" in accountable()
         changed = tmp_path / "org.yaml"
         changed.write_text(ORG_FILE.read_text().replace("R: [mle], A: [mlops]", "R: [mle], A: [de]"))
-        import_file(store, changed, actor="admin on another machine")
+        with store.session() as session:
+            import_file(session=session, path=changed, actor="admin on another machine")
         deadline = time.monotonic() + 15
         while "Accountable <@U0OMAR001>" not in accountable():
             assert time.monotonic() < deadline, "the app never saw the import"

@@ -15,16 +15,10 @@ from bot.slack.blocks.kit import (
     section,
     truncate,
 )
+from bot.slack.blocks.payloads import ActivityRef, AnswerAction
 from bot.slack.mentions import holders_text
 
-SHARE_ACTION = "raci_share"
-ANSWER_PICK_ACTION = "raci_pick"  # one per candidate: raci_pick_0, raci_pick_1, …
 MAX_CANDIDATES = 5
-
-
-def activity_value(activity: str, team: str | None) -> dict[str, str | None]:
-    """What a button needs to answer for one activity again."""
-    return {"a": activity, "t": team}
 
 
 def build_answer_blocks(answer: Answer, *, shareable: bool = True, shared_by: str | None = None) -> list[Block]:
@@ -46,8 +40,8 @@ def build_answer_blocks(answer: Answer, *, shareable: bool = True, shared_by: st
     if answer.activity:
         buttons = [escalate_button(answer.activity, answer.team)]
         if shareable:
-            buttons.insert(0, button("Share in channel", action_id=SHARE_ACTION,
-                                     value=activity_value(answer.activity, answer.team)))
+            buttons.insert(0, button("Share in channel", action_id=AnswerAction.SHARE,
+                                     value=ActivityRef(answer.activity, answer.team).to_value()))
         blocks.append(actions(*buttons))
     return blocks
 
@@ -60,8 +54,8 @@ def answer_text(answer: Answer) -> str:
 
 
 def _candidate_buttons(answer: Answer) -> Block:
-    return actions(*(button(c.activity, action_id=f"{ANSWER_PICK_ACTION}_{i}",
-                            value=activity_value(c.activity, answer.team))
+    return actions(*(button(c.activity, action_id=f"{AnswerAction.PICK}_{i}",
+                            value=ActivityRef(c.activity, answer.team).to_value())
                      for i, c in enumerate(answer.candidates[:MAX_CANDIDATES])))
 
 

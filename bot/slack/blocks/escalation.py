@@ -6,11 +6,9 @@ from bot.escalations.policy import format_duration
 from bot.escalations.views import EscalationView
 from bot.ownership.answers import Holder
 from bot.slack.blocks.kit import Message, actions, button, context, escape, header, section, truncate
+from bot.slack.blocks.payloads import EscalationAction, EscalationRef
 from bot.slack_syntax import is_channel
 
-ACK = "escalation_ack"
-RESOLVE = "escalation_resolve"
-CANCEL = "escalation_cancel"
 LETTER_NAMES = {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"}
 STATUS_ICONS = {"open": ":rotating_light:", "acknowledged": ":eyes:", "resolved": ":white_check_mark:",
                 "unanswered": ":warning:"}
@@ -41,11 +39,11 @@ def _origin(esc: EscalationView) -> str:
 
 
 def _buttons(esc: EscalationView, *, with_cancel: bool) -> dict:
-    value = {"escalation": esc.id}
-    elements = [button("Acknowledge", action_id=ACK, value=value, style="primary"),
-                button("Resolve", action_id=RESOLVE, value=value)]
+    value = EscalationRef(esc.id).to_value()
+    elements = [button("Acknowledge", action_id=EscalationAction.ACK, value=value, style="primary"),
+                button("Resolve", action_id=EscalationAction.RESOLVE, value=value)]
     if with_cancel:
-        elements.append(button("Cancel", action_id=CANCEL, value=value, style="danger"))
+        elements.append(button("Cancel", action_id=EscalationAction.CANCEL, value=value, style="danger"))
     return actions(*elements, block_id=f"escalation-{esc.id}")
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 from bot.ownership.answers import Answer
 from bot.slack.blocks.kit import Block, Message, actions, button, context, escape, section, truncate
+from bot.slack.blocks.payloads import ActivityRef, EscalationAction, EscalationDraft, decode
 from bot.store.text import storable
 
-ESCALATE_ACTION = "raci_escalate"  # the button on an answer: opens the modal
-ESCALATE_PICK_ACTION = "escalate_pick"  # one per candidate activity: escalate_pick_0, …
-MODAL_CALLBACK = "escalation_modal"
 PROBLEM_BLOCK, PROBLEM_INPUT = "problem", "problem_input"
 LINK_BLOCK, LINK_INPUT = "link", "link_input"
 MAX_CANDIDATES = 5
@@ -27,15 +26,16 @@ def usage_message() -> Message:
 
 def escalate_button(activity: str, team: str | None) -> Block:
     """The "Escalate" button on an answer."""
-    return button("Escalate", action_id=ESCALATE_ACTION, value={"a": activity, "t": team}, style="danger")
+    return button("Escalate", action_id=EscalationAction.ESCALATE, value=ActivityRef(activity, team).to_value(),
+                  style="danger")
 
 
 def choose_activity_message(answer: Answer, *, problem: str, origin_channel: str | None,
                             thread_ts: str | None) -> Message:
     """The query was ambiguous or unknown: ask which activity, never guess."""
     buttons = [
-        button(c.activity, action_id=f"{ESCALATE_PICK_ACTION}_{i}",
-               value={"a": c.activity, "t": answer.team, "p": problem, "c": origin_channel, "th": thread_ts})
+        button(c.activity, action_id=f"{EscalationAction.PICK}_{i}",
+               value=EscalationDraft(c.activity, answer.team, problem, origin_channel, thread_ts).to_value())
         for i, c in enumerate(answer.candidates[:MAX_CANDIDATES])
     ]
     if answer.status == "ambiguous":
@@ -53,10 +53,11 @@ def choose_activity_message(answer: Answer, *, problem: str, origin_channel: str
 
 def modal_view(*, activity: str, team: str | None, channel: str | None, thread_ts: str | None) -> dict[str, Any]:
     """The modal the Escalate button opens: what is wrong, and an optional link."""
-    metadata = json.dumps({"a": activity, "t": team, "c": channel, "th": thread_ts}, separators=(",", ":"))
+    metadata = json.dumps(EscalationDraft(activity, team, channel=channel, thread_ts=thread_ts).to_value(),
+                          separators=(",", ":"))
     return {
         "type": "modal",
-        "callback_id": MODAL_CALLBACK,
+        "callback_id": EscalationAction.MODAL.value,
         "private_metadata": metadata[:3000],
         "title": {"type": "plain_text", "text": "Escalate"},
         "submit": {"type": "plain_text", "text": "Escalate"},
@@ -74,13 +75,10 @@ def modal_view(*, activity: str, team: str | None, channel: str | None, thread_t
     }
 
 
-def modal_values(view: dict[str, Any]) -> tuple[dict[str, Any], str, str | None]:
-    """(metadata, problem, link) from a submitted modal."""
+def modal_values(view: dict[str, Any]) -> tuple[EscalationDraft, str | None]:
+    """(the draft with the problem typed in, link) from a submitted modal."""
     state = view.get("state", {}).get("values", {})
     problem = storable(state.get(PROBLEM_BLOCK, {}).get(PROBLEM_INPUT, {}).get("value") or "").strip()
     link = storable(state.get(LINK_BLOCK, {}).get(LINK_INPUT, {}).get("value") or "").strip() or None
-    try:
-        metadata = json.loads(view.get("private_metadata") or "{}")
-    except json.JSONDecodeError:
-        metadata = {}
-    return metadata if isinstance(metadata, dict) else {}, problem, link
+    draft = EscalationDraft.from_value(decode(view.get("private_metadata")))
+    return dataclasses.replace(draft, problem=problem), link

@@ -79,10 +79,6 @@ def context(*texts: str) -> Block:
     return {"type": "context", "elements": elements[:MAX_CONTEXT_ELEMENTS]}
 
 
-def divider() -> Block:
-    return {"type": "divider"}
-
-
 def button(text: str, *, action_id: str, value: dict[str, Any], style: str | None = None) -> Block:
     """A button whose value is small JSON (read back by the action handlers)."""
     encoded = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
@@ -91,7 +87,7 @@ def button(text: str, *, action_id: str, value: dict[str, Any], style: str | Non
     block: Block = {
         "type": "button",
         "text": plain_text(text, MAX_BUTTON_TEXT),
-        "action_id": action_id,
+        "action_id": str(action_id),
         "value": encoded,
     }
     if style is not None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.slack.blocks.kit import Message, actions, button, context, escape, header, sections_of_lines, truncate
+from bot.slack.blocks.payloads import ListAction, ListPage
 
-PAGE_ACTION = "raci_list_page"  # raci_list_page_prev, raci_list_page_next
 PAGE_SIZE = 25
 MAX_FILTER = 100
 
@@ -42,11 +42,13 @@ def list_message(rows: list[ActivityRow], *, filter: str = "", page: int = 0, pa
     blocks.append(context(f"Page {page + 1} of {pages} · {len(rows)} activities · "
                           "ask `/raci <activity>` for the people"))
     buttons = []
-    value = {"f": truncate(filter, MAX_FILTER)}
+    kept = truncate(filter, MAX_FILTER)
     if page > 0:
-        buttons.append(button("◀ Previous", action_id=f"{PAGE_ACTION}_prev", value={**value, "p": page - 1}))
+        buttons.append(button("◀ Previous", action_id=f"{ListAction.PAGE}_prev",
+                              value=ListPage(kept, page - 1).to_value()))
     if page < pages - 1:
-        buttons.append(button("Next ▶", action_id=f"{PAGE_ACTION}_next", value={**value, "p": page + 1}))
+        buttons.append(button("Next ▶", action_id=f"{ListAction.PAGE}_next",
+                              value=ListPage(kept, page + 1).to_value()))
     if buttons:
         blocks.append(actions(*buttons))
     return Message(f"{escape(title)}: page {page + 1} of {pages}", blocks)

@@ -35,14 +35,14 @@ def test_match_shows_r_and_a_as_mentions_and_c_i_on_a_context_line() -> None:
     assert [e["text"] for e in context["elements"]] == [
         "*Consulted:* <!subteam^S0MLENG01>, Carl &lt;Jung&gt;", "*Informed:* _QA Engineer (vacant)_"]
     assert actions["elements"][0]["action_id"] == "raci_share"
-    assert json.loads(actions["elements"][0]["value"]) == {"a": "Feature store mgmt", "t": None}
+    assert json.loads(actions["elements"][0]["value"]) == {"activity": "Feature store mgmt"}
     assert message.text == "Feature store mgmt: Responsible <@U0OMAR001>; Accountable <@U0OMAR001>"
 
 
 def test_team_scoped_answer_names_the_team_and_its_button_keeps_it() -> None:
     blocks = build_answer_blocks(match(team="search", team_name="Search product team"))
     assert "Team: *Search product team*" in texts(blocks)
-    assert json.loads(blocks[-1]["elements"][0]["value"])["t"] == "search"
+    assert json.loads(blocks[-1]["elements"][0]["value"])["team"] == "search"
 
 
 def test_shared_answer_has_no_share_button_and_says_who_shared() -> None:
@@ -56,7 +56,7 @@ def test_every_answer_has_an_escalate_button_keeping_the_team() -> None:
     blocks = build_answer_blocks(match(team="search", team_name="Search product team"))
     (row,) = [b for b in blocks if b["type"] == "actions"]
     assert [e["text"]["text"] for e in row["elements"]] == ["Share in channel", "Escalate"]
-    assert json.loads(row["elements"][1]["value"]) == {"a": "Feature store mgmt", "t": "search"}
+    assert json.loads(row["elements"][1]["value"]) == {"activity": "Feature store mgmt", "team": "search"}
 
 
 def test_nobody_holding_a_letter_says_so() -> None:
@@ -71,7 +71,7 @@ def test_ambiguous_offers_a_button_per_candidate() -> None:
     check_message(message.text, message.blocks)
     assert message.blocks[0]["text"]["text"] == "Did you mean *Model monitoring* or *Data monitoring*?"
     buttons = message.blocks[1]["elements"]
-    assert [(b["action_id"], json.loads(b["value"])["a"]) for b in buttons] == [
+    assert [(b["action_id"], json.loads(b["value"])["activity"]) for b in buttons] == [
         ("raci_pick_0", "Model monitoring"), ("raci_pick_1", "Data monitoring")]
 
 

@@ -32,8 +32,8 @@ def test_300_activities_page_within_limits(page: int) -> None:
 
 
 def test_first_and_last_pages_have_one_direction() -> None:
-    assert buttons(list_message(ROWS, page=0)) == {"raci_list_page_next": {"f": "", "p": 1}}
-    assert buttons(list_message(ROWS, page=11)) == {"raci_list_page_prev": {"f": "", "p": 10}}
+    assert buttons(list_message(ROWS, page=0)) == {"raci_list_page_next": {"filter": "", "page": 1}}
+    assert buttons(list_message(ROWS, page=11)) == {"raci_list_page_prev": {"filter": "", "page": 10}}
     assert set(buttons(list_message(ROWS, page=3))) == {"raci_list_page_prev", "raci_list_page_next"}
 
 
@@ -44,7 +44,7 @@ def test_page_past_the_end_shows_the_last_page() -> None:
 def test_filter_is_kept_in_the_buttons_and_title() -> None:
     message = list_message(ROWS, filter="data", page=0)
     assert message.blocks[0]["text"]["text"] == "Activities matching “data”"
-    assert buttons(message)["raci_list_page_next"]["f"] == "data"
+    assert buttons(message)["raci_list_page_next"]["filter"] == "data"
 
 
 def test_nothing_found_says_so() -> None:
