@@ -15,8 +15,8 @@ from bot.changes import Change
 from bot.matrix import load_ownership, store_revision
 from bot.ownership import Ownership
 from bot.store import models as m
+from bot.store.audit import record_changes
 from bot.store.db import Store
-from bot.store.sync import record_changes
 
 log = logging.getLogger(__name__)
 

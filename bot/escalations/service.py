@@ -12,9 +12,9 @@ from bot.answers import Answer, Holder
 from bot.changes import Change, ChangeKind
 from bot.escalations.policy import Policy
 from bot.escalations.views import EscalationView, Owner, aware
+from bot.store.audit import record_changes
 from bot.store.db import Store
 from bot.store.escalation_models import Escalation, Notification
-from bot.store.sync import record_changes
 
 
 class EscalationNotFound(LookupError):

@@ -7,95 +7,68 @@ changed item are rewritten whole. Everything runs in the caller's transaction.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from bot.changes import Change, diff_documents
-from bot.raci_file.model import LETTERS, RaciDocument, name_key, person_ref
+from bot.changes import Change, diff_definitions, diff_extras
+from bot.raci_file.model import RaciDocument
 from bot.store import models as m
-from bot.store.snapshot import read_document
+from bot.store.activity_sync import plan_activities, write_activities
+from bot.store.audit import AuditWriter
+from bot.store.batching import IN_LIST
+from bot.store.bulk import insert_rows
+from bot.store.snapshot import read_document, read_names
 
-CHUNK = 5000  # rows per IN (...) list: keeps statements under SQLite's and psycopg's parameter limits
+Progress = Callable[[str], None]
 
 
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+def _quiet(_phase: str) -> None:
+    pass
+
+
+def _chunks(items: Sequence[Any], size: int = IN_LIST) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
 
 def write_document(
-    session: Session, new: RaciDocument, *, actor: str, source: str | None, action: str = "import"
+    session: Session, new: RaciDocument, *, actor: str, source: str | None, action: str = "import",
+    progress: Progress = _quiet,
 ) -> list[Change]:
     """Sync the store to `new`; returns the changes, which are also written to the audit log."""
-    old = read_document(session)
+    old = read_document(session, activities=False)
+    names = read_names(session)
     learned = keep_learned_slack_ids(session, new)
-    changes = diff_documents(old, new)
-    touched = {(c.subject_type, c.subject) for c in changes}
     ids = _Ids(session)
+    definitions = diff_definitions(old, new)
+    plan = plan_activities(session, names=names, existing=ids.activities, activities=new.activities,
+                           progress=progress)
+    extras = diff_extras(old, new)
+    touched = {(c.subject_type, c.subject) for c in definitions}
     _sync_people(session, ids, new, touched, learned)
     _sync_roles(session, ids, new, touched)
     _sync_teams(session, ids, new, touched)
-    _sync_activities(session, ids, new, touched)
-    if any(c.subject_type == "synonyms" for c in changes) or old.synonyms != new.synonyms:
+    write_activities(session, plan=plan, existing=ids.activities, activities=new.activities,
+                     people=ids.people, roles=ids.roles, progress=progress)
+    if any(c.subject_type == "synonyms" for c in extras) or old.synonyms != new.synonyms:
         session.execute(delete(m.Synonym))
         _insert(session, m.Synonym, [{"terms": g, "position": i} for i, g in enumerate(new.synonyms)])
-    if any(c.subject_type == "settings" for c in changes):
+    if any(c.subject_type == "settings" for c in extras):
         _write_settings(session, new)
-    record_changes(session, changes, actor=actor, source=source, action=action)
-    return changes
-
-
-def record_changes(
-    session: Session, changes: Sequence[Change], *, actor: str, source: str | None, action: str
-) -> None:
-    """Append changes to the audit log, all stamped with the same time."""
-    now = datetime.now(UTC)
-    rows = [
-        {"at": now, "actor": actor, "source": source, "action": action, "subject_type": c.subject_type,
-         "subject": c.subject[:300], "change": c.change, "details": _jsonable(c.details)}
-        for c in changes
-    ]
-    _insert(session, m.AuditEvent, rows)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
-
-
-COPY_THRESHOLD = 2000  # rows from which PostgreSQL's COPY beats batched INSERTs
+    progress(f"auditing {len(definitions) + len(plan.changes) + len(extras)} changes")
+    audit = AuditWriter(session, actor=actor, source=source, action=action)
+    for changes in (definitions, plan.changes, extras):
+        audit.write(changes)
+    return definitions + plan.changes + extras
 
 
 def _insert(session: Session, model: type[m.Base], rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    table = model.__table__
-    if len(rows) >= COPY_THRESHOLD and session.get_bind().dialect.name == "postgresql":
-        _copy(session, table, rows)
-        return
-    # Core inserts on the table: executemany straight to the driver, no ORM bookkeeping per row.
-    for chunk in _chunks(rows):
-        session.execute(insert(table), list(chunk))
-
-
-def _copy(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Bulk load with COPY on the session's own connection (same transaction)."""
-    columns = list(rows[0])
-    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
-    names = ", ".join(f'"{c}"' for c in columns)
-    cursor = session.connection().connection.cursor()
-    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([json.dumps(row[c]) if c in json_columns and row[c] is not None else row[c]
-                            for c in columns])
+    if rows:
+        columns = list(rows[0])
+        insert_rows(session, model.__table__, columns, (tuple(row[c] for c in columns) for row in rows))
 
 
 def _insert_returning_ids(
@@ -116,7 +89,9 @@ class _Ids:
         self.people = dict(session.execute(select(m.Person.handle, m.Person.id)).all())
         self.roles = dict(session.execute(select(m.Role.key, m.Role.id)).all())
         self.teams = dict(session.execute(select(m.Team.key, m.Team.id)).all())
-        self.activities = dict(session.execute(select(m.Activity.name_key, m.Activity.id)).all())
+        # in store (file) order: removed activities are reported in that order
+        self.activities = dict(session.execute(select(m.Activity.name_key, m.Activity.id)
+                                               .order_by(m.Activity.position, m.Activity.id)).all())
 
 
 def _sync_keyed(session: Session, model: Any, key_column: Any, existing: dict[str, int],
@@ -205,36 +180,6 @@ def _sync_teams(session: Session, ids: _Ids, new: RaciDocument, touched: set[tup
                 {"team_role_id": team_role_id, "person_id": ids.people[h], "position": i}
                 for i, h in enumerate(dict.fromkeys(handles))
             ])
-
-
-def _sync_activities(session: Session, ids: _Ids, new: RaciDocument, touched: set[tuple[str, str]]) -> None:
-    desired = {}
-    for i, a in enumerate(new.activities):
-        esc = a.escalation
-        desired[name_key(a.name)] = {
-            "name": a.name, "name_key": name_key(a.name), "aliases": list(a.aliases),
-            "description": a.description, "ack_timeout": esc.ack_timeout if esc else None,
-            "repeats": esc.repeats if esc else None, "position": i,
-        }
-    changed = {name_key(s) for t, s in touched if t == "activity"}
-    rewritten = _sync_keyed(session, m.Activity, m.Activity.name_key, ids.activities, desired, changed)
-    _positions(session, m.Activity, m.Activity.name_key, ids.activities, list(desired))
-    for chunk in _chunks([ids.activities[k] for k in rewritten]):
-        session.execute(delete(m.Assignment).where(m.Assignment.activity_id.in_(chunk)))
-    rows = []
-    for a in new.activities:
-        key = name_key(a.name)
-        if key not in rewritten:
-            continue
-        position = 0
-        for letter in LETTERS:
-            for ref in dict.fromkeys(a.refs(letter)):
-                handle = person_ref(ref)
-                rows.append({"activity_id": ids.activities[key], "letter": letter, "position": position,
-                             "role_id": None if handle else ids.roles[ref],
-                             "person_id": ids.people[handle] if handle else None})
-                position += 1
-    _insert(session, m.Assignment, rows)
 
 
 def _write_settings(session: Session, new: RaciDocument) -> None:
