@@ -54,7 +54,7 @@ def _fields(item: Any) -> dict[str, Any]:
     out = {}
     for name in _content_fields(type(item)):
         value = getattr(item, name)
-        out[name] = _fields(value) if dataclasses.is_dataclass(value) else value
+        out[name] = _fields(value) if hasattr(value, "__dataclass_fields__") else value
     return out
 
 
@@ -68,6 +68,8 @@ def _diff_keyed(
     for k, item in after.items():
         if k not in before:
             changes.append(Change(subject_type, label(item), "added", _fields(item)))
+            continue
+        if before[k] == item:  # dataclass equality ignores `line` too: the common case, decided cheaply
             continue
         a, b = _fields(before[k]), _fields(item)
         delta = {f: [a[f], b[f]] for f in b if a[f] != b[f]}

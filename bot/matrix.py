@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.changes import Change
 from bot.errors import InvalidRaciFile
 from bot.ownership import Ownership
-from bot.raci_file import load_file
+from bot.raci_file import CSV_SUFFIXES, load_file
 from bot.raci_file.csv_io import CsvMatrix, dump_csv
 from bot.raci_file.findings import Finding
 from bot.raci_file.model import Activity, RaciDocument, name_key
@@ -107,12 +107,16 @@ def import_file(
     with store.session() as session:
         _lock_imports(session)
         progress("reading the store")
-        current = read_document(session)
-        doc, findings = read_file(path, current=current, progress=progress)
-        progress("writing the changes")
-        changes = write_document(session, doc, actor=actor or default_actor(), source=str(path))
+        doc, findings = read_file(path, current=_current(session, path), progress=progress)
+        changes = write_document(session, doc, actor=actor or default_actor(), source=str(path),
+                                 progress=progress)
         progress("committing")
     return ImportReport(source=str(path), changes=changes, findings=findings)
+
+
+def _current(session: Session, path: str | Path) -> RaciDocument:
+    """What reading `path` needs of the store: all of it for a CSV (merged into it), else no activities."""
+    return read_document(session, activities=Path(path).suffix.lower() in CSV_SUFFIXES)
 
 
 def ensure_loaded(store: Store, path: str | Path, *, actor: str | None = None) -> ImportReport | None:
@@ -124,7 +128,7 @@ def ensure_loaded(store: Store, path: str | Path, *, actor: str | None = None) -
         _lock_imports(session)
         if not is_empty(session):  # another process loaded it while we waited for the lock
             return None
-        doc, findings = read_file(path, current=read_document(session))
+        doc, findings = read_file(path, current=_current(session, path))
         changes = write_document(session, doc, actor=actor or default_actor(), source=str(path))
     return ImportReport(source=str(path), changes=changes, findings=findings)
 

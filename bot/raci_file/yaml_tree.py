@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import yaml
@@ -46,12 +47,27 @@ class LineList(list):
     item_lines: list[int]
 
 
+class ReadList(LineList):
+    """A top-level section whose items were handed to an item reader as they were parsed.
+
+    Holds what the reader returned for each item (None where it rejected one), so the tree of a
+    100,000-activity file is never whole in memory.
+    """
+
+    __slots__ = ()
+
+
+ItemReader = Callable[[Any, int, int], Any]  # (item, 1-based index, line) -> what to keep
+
+
 class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """A safe loader (libyaml when present) that builds LineDict/LineList straight from parser events.
 
     Skipping node composition and the generic constructor keeps the per-item Python work small,
     which is what makes a 100,000-activity file load in seconds.
     """
+
+    item_readers: Mapping[str, ItemReader] = {}  # top-level section -> reader of each of its items
 
     def get_single_data(self) -> Any:
         self._anchors: dict[str, Any] = {}
@@ -60,7 +76,11 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         event = get_event()
         if event.__class__ is StreamEndEvent:
             return None
-        data = self._value(get_event())
+        event = get_event()
+        if event.__class__ is MappingStartEvent and self.item_readers:
+            data = self._mapping(event, self.item_readers)
+        else:
+            data = self._value(event)
         get_event()  # document end
         event = get_event()
         if event.__class__ is DocumentStartEvent:
@@ -113,9 +133,9 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             message = f"cannot read {event.value!r} ({exc}); quote it if you mean text"
             raise ConstructorError(None, None, message, event.start_mark) from None
 
-    def _sequence(self, event: SequenceStartEvent) -> LineList:
+    def _sequence(self, event: SequenceStartEvent, reader: ItemReader | None = None) -> LineList:
         self._check_collection_tag(event, _SEQ)
-        items = LineList()
+        items = LineList() if reader is None else ReadList()
         items.line = event.start_mark.line + 1
         items.item_lines = lines = []
         if event.anchor is not None:
@@ -126,9 +146,9 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             if item.__class__ is SequenceEndEvent:
                 return items
             lines.append(item.start_mark.line + 1)
-            items.append(value(item))
+            items.append(value(item) if reader is None else reader(value(item), len(lines), lines[-1]))
 
-    def _mapping(self, event: MappingStartEvent) -> LineDict:
+    def _mapping(self, event: MappingStartEvent, readers: Mapping[str, ItemReader] | None = None) -> LineDict:
         self._check_collection_tag(event, _MAP)
         mapping = LineDict()
         mapping.line = event.start_mark.line + 1
@@ -155,7 +175,12 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                 merges.append((value(get_event()), key_event))
             else:
                 key_lines[key] = line
-                mapping[key] = value(get_event())
+                item = get_event()
+                # an anchored section may be used elsewhere as a tree: read it whole
+                if readers and key in readers and item.__class__ is SequenceStartEvent and item.anchor is None:
+                    mapping[key] = self._sequence(item, readers[key])
+                else:
+                    mapping[key] = value(item)
         for source, key_event in merges:
             self._merge(mapping, source, key_event)
         return mapping
