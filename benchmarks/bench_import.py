@@ -1,8 +1,11 @@
 """Import benchmark: generate matrices of 10,000 and 100,000 activities, import them, report time and memory.
 
-Each import runs as its own `raci import` process (as an admin would run it), so its wall time
-and peak resident memory (from wait4) are its own. A second import of the same file measures
-the no-change path, which reads the whole store back and diffs it.
+Each import runs as its own `raci import` process (as an admin would run it), so its wall time,
+CPU time and peak resident memory (from wait4) are its own; the files are written by another
+child process, because a child's peak RSS counts the pages of the parent it was forked from.
+A second import of the same file measures the no-change path, which reads the store back and
+diffs it; `raci export` then measures dumping the whole store as YAML. On a shared machine the
+CPU seconds (user + system) are the steadier figure; wall time includes waiting for a core.
 
     python benchmarks/bench_import.py                      # SQLite, 10k and 100k
     python benchmarks/bench_import.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
@@ -49,42 +52,54 @@ def generate(n: int, seed: int = 7) -> dict:
     return {"people": people, "roles": roles, "activities": activities}
 
 
-def run_import(path: Path, url: str) -> tuple[float, float, int]:
-    """Run `raci import` in its own process: (seconds, peak RSS in MB, exit code)."""
+def write_matrix(n: int, path: Path) -> None:
+    """Write the generated matrix from a child process (keeps this process, the importers' parent, small)."""
+    subprocess.run([sys.executable, __file__, "--write", str(n), str(path)], check=True)
+
+
+def run_raci(args: list[str], url: str) -> tuple[float, float, float, int]:
+    """Run `raci ARGS` in its own process: (wall seconds, CPU seconds, peak RSS in MB, exit code)."""
     env = dict(os.environ, DATABASE_URL=url)
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "import", str(path)], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", *args], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         print(proc.stderr.read().decode()[-2000:] if proc.stderr else "", file=sys.stderr)
-    return elapsed, usage.ru_maxrss / 1024, proc.returncode
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--postgres", metavar="URL", help="also import into a fresh schema of this PostgreSQL")
+    ap.add_argument("--write", nargs=2, metavar=("N", "PATH"), help=argparse.SUPPRESS)
     args = ap.parse_args()
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    print(f"{'backend':10s} {'activities':>10s} {'file MB':>8s} {'first import s':>15s} {'peak MB':>8s} "
-          f"{'re-import s':>12s} {'peak MB':>8s}")
+    if args.write:
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        text = yaml.dump(generate(int(args.write[0])), Dumper=dumper, sort_keys=False)
+        Path(args.write[1]).write_text(text, encoding="utf-8")
+        return 0
+    print("seconds are wall / CPU; MB is peak RSS")
+    print(f"{'backend':10s} {'activities':>10s} {'file MB':>7s} {'first import s':>15s} {'MB':>4s} "
+          f"{'re-import s':>12s} {'MB':>4s} {'export s':>10s} {'MB':>4s}")
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
             path = Path(tmp) / f"m{n}.yaml"
-            path.write_text(yaml.dump(generate(n), Dumper=dumper, sort_keys=False), encoding="utf-8")
+            write_matrix(n, path)
             backends = [("sqlite", f"sqlite:///{tmp}/b{n}.db")]
             if args.postgres:
                 backends.append(("postgresql", new_schema(args.postgres, prefix="bench_")[1]))
             for name, url in backends:
-                t1, m1, c1 = run_import(path, url)
-                t2, m2, c2 = run_import(path, url)
-                failed |= bool(c1 or c2)
-                print(f"{name:10s} {n:10d} {path.stat().st_size / 1e6:8.1f} {t1:15.1f} {m1:8.0f} {t2:12.1f} {m2:8.0f}",
-                      flush=True)
+                runs = [run_raci(["import", str(path)], url), run_raci(["import", str(path)], url),
+                        run_raci(["export", "--output", f"{tmp}/export.yaml"], url)]
+                failed |= any(code for *_, code in runs)
+                cells = " ".join(f"{f'{wall:.1f}/{cpu:.1f}':>{width}s} {mb:4.0f}"
+                                 for (wall, cpu, mb, _), width in zip(runs, (15, 12, 10), strict=True))
+                print(f"{name:10s} {n:10d} {path.stat().st_size / 1e6:7.1f} {cells}", flush=True)
     return 1 if failed else 0
 
 

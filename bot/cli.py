@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -172,25 +172,39 @@ def _loaded(args: argparse.Namespace) -> Store:
     return store
 
 
-def _progress() -> Callable[[str], None]:
-    """Phase lines with elapsed time on a terminal (long imports); nothing when piped."""
-    if not sys.stderr.isatty():
-        return lambda _phase: None
-    started = time.monotonic()
+class TerminalProgress:
+    """One progress line with the elapsed time, rewritten in place, when `stream` is a terminal; else nothing."""
 
-    def show(phase: str) -> None:
-        print(f"[{time.monotonic() - started:6.1f}s] {phase}...", file=sys.stderr, flush=True)
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.on = stream.isatty()
+        self.started = time.monotonic()
+        self.shown = False
 
-    return show
+    def __call__(self, phase: str) -> None:
+        if self.on:
+            # \r and "erase to end of line": the next phase replaces this one instead of scrolling
+            self.stream.write(f"\r[{time.monotonic() - self.started:6.1f}s] {phase}...\x1b[K")
+            self.stream.flush()
+            self.shown = True
+
+    def close(self) -> None:
+        """End the line, so what is printed next starts on its own."""
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
 
 
 def _import(args: argparse.Namespace, out: TextIO) -> int:
     _, store = _open(args)
-    progress = _progress()
-    with store.session() as session:
-        report = import_file(session=session, path=args.file, progress=progress,
-                             allow_mass_removal=args.allow_mass_removal)
-        progress("committing")
+    progress = TerminalProgress(sys.stderr)
+    try:
+        with store.session() as session:
+            report = import_file(session=session, path=args.file, progress=progress,
+                                 allow_mass_removal=args.allow_mass_removal)
+            progress("committing")
+    finally:
+        progress.close()
     out.write(render.import_report(report))
     return 0
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import InvalidRaciFile, RaciError
 from bot.ownership.index import Ownership
-from bot.raci_file import limits, load_file
+from bot.raci_file import CSV_SUFFIXES, limits, load_file
 from bot.raci_file.csv_io import CsvMatrix, dump_csv
 from bot.raci_file.diff import Change
 from bot.raci_file.findings import Finding
@@ -60,11 +60,11 @@ _NAMED_REMOVALS = 5  # the refusal names this many of the activities it would re
 FIRST_LOAD = "first_load"  # the audit action of a store filled by itself from RACI_FILE
 
 
-def guard_mass_removal(current: RaciDocument, new: RaciDocument, *, source: str) -> None:
-    """Raise MassRemoval when `new` drops more than half of `current`'s activities (limits.py says why)."""
+def guard_mass_removal(stored: list[str], new: RaciDocument, *, source: str) -> None:
+    """Raise MassRemoval when `new` drops more than half of the `stored` activity names (limits.py says why)."""
     kept = {name_key(activity.name) for activity in new.activities}
-    removed = [a.name for a in current.activities if name_key(a.name) not in kept]
-    total = len(current.activities)
+    removed = [name for name in stored if name_key(name) not in kept]
+    total = len(stored)
     if total < limits.MASS_REMOVAL_MIN_ACTIVITIES or len(removed) <= limits.MASS_REMOVAL_SHARE * total:
         return
     named = ", ".join(f'"{name}"' for name in removed[:_NAMED_REMOVALS])
@@ -74,6 +74,11 @@ def guard_mass_removal(current: RaciDocument, new: RaciDocument, *, source: str)
         "more than half usually means a truncated file, the wrong sheet or a stray quote, so nothing "
         "was changed. If it is what you mean, import it with `raci import --allow-mass-removal`"
     )
+
+
+def _stored_activity_names(session: Session) -> list[str]:
+    """The store's activity names in file order: all the mass-removal guard needs (an import streams the rest)."""
+    return list(session.scalars(select(m.Activity.name).order_by(m.Activity.position, m.Activity.id)))
 
 
 def default_actor() -> str:
@@ -138,13 +143,16 @@ def import_file(
     """Make the store equal to the file in the caller's transaction; a file with any error changes nothing."""
     _lock_imports(session)
     progress("reading the store")
-    current = stored_document(session)
-    doc, findings = read_file(path, current=current, progress=progress)
+    doc, findings = read_file(path, current=_current(session, path), progress=progress)
     if not allow_mass_removal and not _only_first_loaded(session):
-        guard_mass_removal(current, doc, source=str(path))
-    progress("writing the changes")
-    changes = write_document(session, doc, actor=actor or default_actor(), source=str(path))
+        guard_mass_removal(_stored_activity_names(session), doc, source=str(path))
+    changes = write_document(session, doc, actor=actor or default_actor(), source=str(path), progress=progress)
     return ImportReport(source=str(path), changes=changes, findings=findings)
+
+
+def _current(session: Session, path: str | Path) -> RaciDocument:
+    """What reading `path` needs of the store: all of it for a CSV (merged into it), else no activities."""
+    return stored_document(session, activities=Path(path).suffix.lower() in CSV_SUFFIXES)
 
 
 def ensure_loaded(store: Store, path: str | Path, *, actor: str | None = None) -> ImportReport | None:
@@ -156,7 +164,7 @@ def ensure_loaded(store: Store, path: str | Path, *, actor: str | None = None) -
         _lock_imports(session)
         if not is_empty(session):  # another process loaded it while we waited for the lock
             return None
-        doc, findings = read_file(path, current=stored_document(session))
+        doc, findings = read_file(path, current=_current(session, path))
         changes = write_document(session, doc, actor=actor or default_actor(), source=str(path), action=FIRST_LOAD)
     return ImportReport(source=str(path), changes=changes, findings=findings)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot.raci_file.model import RaciDocument, name_key
+from bot.raci_file.model import Activity, RaciDocument, name_key
 
 ChangeKind = Literal["added", "changed", "removed"]
 
@@ -43,14 +44,17 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+@functools.cache
+def _content_fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name != "line")
+
+
 def _fields(item: Any) -> dict[str, Any]:
     """An item's fields as plain values, without where it was defined (`line` is no content)."""
     out = {}
-    for f in dataclasses.fields(item):
-        if f.name == "line":
-            continue
-        value = getattr(item, f.name)
-        out[f.name] = _fields(value) if dataclasses.is_dataclass(value) else value
+    for name in _content_fields(type(item)):
+        value = getattr(item, name)
+        out[name] = _fields(value) if hasattr(value, "__dataclass_fields__") else value
     return out
 
 
@@ -65,6 +69,8 @@ def _diff_keyed(
         if k not in before:
             changes.append(Change(subject_type, label(item), "added", _fields(item)))
             continue
+        if before[k] == item:  # dataclass equality ignores `line` too: the common case, decided cheaply
+            continue
         a, b = _fields(before[k]), _fields(item)
         delta = {f: [a[f], b[f]] for f in b if a[f] != b[f]}
         if delta:
@@ -77,11 +83,25 @@ def _diff_keyed(
 
 def diff_documents(old: RaciDocument, new: RaciDocument) -> list[Change]:
     """Every added, changed and removed item going from `old` to `new` (order alone is no change)."""
+    return diff_definitions(old, new) + diff_activities(old.activities, new.activities) + diff_extras(old, new)
+
+
+def diff_definitions(old: RaciDocument, new: RaciDocument) -> list[Change]:
+    """What changed in people, roles and teams (the part of a diff that comes before activities)."""
     changes = _diff_keyed("person", old.people, new.people, lambda p: p.handle, lambda p: p.handle)
     changes += _diff_keyed("role", old.roles, new.roles, lambda r: r.key, lambda r: r.key)
     changes += _diff_keyed("team", old.teams, new.teams, lambda t: t.key, lambda t: t.key)
-    changes += _diff_keyed("activity", old.activities, new.activities, lambda a: name_key(a.name),
-                           lambda a: a.name)
+    return changes
+
+
+def diff_activities(old: Iterable[Activity], new: Iterable[Activity]) -> list[Change]:
+    """Activities added or changed (in `new`'s order), then removed (in `old`'s), matched by name_key."""
+    return _diff_keyed("activity", old, new, lambda a: name_key(a.name), lambda a: a.name)
+
+
+def diff_extras(old: RaciDocument, new: RaciDocument) -> list[Change]:
+    """What changed in synonyms and settings (the part of a diff that comes after activities)."""
+    changes: list[Change] = []
     old_syn = {tuple(g) for g in old.synonyms}
     new_syn = {tuple(g) for g in new.synonyms}
     changes += [Change("synonyms", " / ".join(g), "added", {"terms": list(g)})

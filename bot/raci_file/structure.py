@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from bot.raci_file.findings import Finding, Kind
@@ -18,7 +19,7 @@ from bot.raci_file.model import (
     Role,
     Team,
 )
-from bot.raci_file.yaml_tree import LineList
+from bot.raci_file.yaml_tree import ItemReader, LineList, ReadList
 from bot.slack_syntax import CHANNEL_ID, USER_ID, USERGROUP_ID
 
 HANDLE = re.compile(r"[a-z0-9._-]+")
@@ -164,7 +165,13 @@ class _Reader:
             doc.settings = self.settings(top["settings"], lines["settings"])
         return doc
 
+    def item_readers(self) -> dict[str, ItemReader]:
+        """Readers of each section's items, for a loader that reads items as it parses them."""
+        return {"people": self.person, "roles": self.role, "teams": self.team, "activities": self.activity}
+
     def section(self, top: Any, name: str, read_item: Any) -> list[Any]:
+        if top.get(name).__class__ is ReadList:  # read while parsing
+            return [item for item in top[name] if item is not None]
         result = []
         entries = self.items(top.get(name), name, top.key_lines.get(name), f"section {name!r}")
         for index, (entry, line) in enumerate(entries, start=1):
@@ -379,7 +386,14 @@ def _raw_text(entry: Any, field: str) -> str | None:
 
 def document_from_tree(tree: Any, *, source: str) -> tuple[RaciDocument, list[Finding]]:
     """The document in a parsed YAML tree, with structural findings in file order."""
+    return read_streamed(lambda _readers: tree, source=source)
+
+
+def read_streamed(
+    parse: Callable[[dict[str, ItemReader]], Any], *, source: str
+) -> tuple[RaciDocument, list[Finding]]:
+    """Like document_from_tree, with `parse` handing each section item to its reader as soon as it is parsed."""
     reader = _Reader(source)
-    doc = reader.document(tree)
+    doc = reader.document(parse(reader.item_readers()))
     reader.findings.sort(key=lambda finding: finding.line or 0)
     return doc, reader.findings

@@ -20,9 +20,9 @@ from bot.raci_file.model import (
     Role,
     Team,
 )
-from bot.raci_file.structure import document_from_tree
+from bot.raci_file.structure import read_streamed
 from bot.raci_file.yaml_scalar import yaml_scalar
-from bot.raci_file.yaml_tree import LineLoader
+from bot.raci_file.yaml_tree import ItemReader, LineLoader
 
 
 def load_yaml(text: str, *, source: str) -> tuple[RaciDocument, list[Finding]]:
@@ -31,13 +31,22 @@ def load_yaml(text: str, *, source: str) -> tuple[RaciDocument, list[Finding]]:
         text = text[1:]
     with _gc_paused():
         try:
-            tree = yaml.load(text, Loader=LineLoader)  # noqa: S506 - LineLoader is a safe loader
+            return read_streamed(lambda readers: _parse(text, readers), source=source)
         except yaml.YAMLError as exc:
             return RaciDocument(), [_syntax_finding(exc, source)]
         except RecursionError:
             message = "the YAML is nested too deeply to read"
             return RaciDocument(), [Finding("error", "file", message, None, source)]
-        return document_from_tree(tree, source=source)
+
+
+def _parse(text: str, readers: dict[str, ItemReader]) -> Any:
+    """The YAML tree, section items read as parsed (a whole tree costs ~3 KB an activity)."""
+    loader = LineLoader(text)
+    loader.item_readers = readers
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import yaml
@@ -58,12 +59,27 @@ def _limit(nodes: int) -> int:
     return max(ALIAS_EXPANSION_FACTOR * nodes, ALIAS_EXPANSION_FLOOR)
 
 
+class ReadList(LineList):
+    """A top-level section whose items were handed to an item reader as they were parsed.
+
+    Holds what the reader returned for each item (None where it rejected one), so the tree of a
+    100,000-activity file is never whole in memory.
+    """
+
+    __slots__ = ()
+
+
+ItemReader = Callable[[Any, int, int], Any]  # (item, 1-based index, line) -> what to keep
+
+
 class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """A safe loader (libyaml when present) that builds LineDict/LineList straight from parser events.
 
     Skipping node composition and the generic constructor keeps the per-item Python work small,
     which is what makes a 100,000-activity file load in seconds.
     """
+
+    item_readers: Mapping[str, ItemReader] = {}  # top-level section -> reader of each of its items
 
     def __init__(self, stream: Any) -> None:
         super().__init__(stream)
@@ -84,7 +100,11 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         event = get_event()
         if event.__class__ is StreamEndEvent:
             return None
-        data = self._value(get_event())
+        event = get_event()
+        if event.__class__ is MappingStartEvent and self.item_readers:
+            data = self._mapping(event, self.item_readers)
+        else:
+            data = self._value(event)
         get_event()  # document end
         event = get_event()
         if event.__class__ is DocumentStartEvent:
@@ -180,9 +200,9 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             message = f"cannot read {event.value!r} ({exc}); quote it if you mean text"
             raise ConstructorError(None, None, message, event.start_mark) from None
 
-    def _sequence(self, event: SequenceStartEvent) -> LineList:
+    def _sequence(self, event: SequenceStartEvent, reader: ItemReader | None = None) -> LineList:
         self._check_collection_tag(event, _SEQ)
-        items = LineList()
+        items = LineList() if reader is None else ReadList()
         items.line = event.start_mark.line + 1
         items.item_lines = lines = []
         start = self._anchored(event, items) if event.anchor is not None else 0
@@ -195,9 +215,9 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                     self._measured(event, start)
                 return items
             lines.append(item.start_mark.line + 1)
-            items.append(value(item))
+            items.append(value(item) if reader is None else reader(value(item), len(lines), lines[-1]))
 
-    def _mapping(self, event: MappingStartEvent) -> LineDict:
+    def _mapping(self, event: MappingStartEvent, readers: Mapping[str, ItemReader] | None = None) -> LineDict:
         self._check_collection_tag(event, _MAP)
         mapping = LineDict()
         mapping.line = event.start_mark.line + 1
@@ -223,7 +243,12 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                 merges.append((value(get_event()), key_event))
             else:
                 key_lines[key] = line
-                mapping[key] = value(get_event())
+                item = get_event()
+                # an anchored section may be used elsewhere as a tree: read it whole
+                if readers and key in readers and item.__class__ is SequenceStartEvent and item.anchor is None:
+                    mapping[key] = self._sequence(item, readers[key])
+                else:
+                    mapping[key] = value(item)
         self._nodes += 2 * (len(key_lines) + len(mapping.duplicates) + len(merges))  # keys and values
         for source, key_event in merges:
             self._merge(mapping, source, key_event)

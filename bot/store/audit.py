@@ -1,34 +1,37 @@
-"""The audit log writer: every change to the store, with who made it, from where, and when."""
+"""The audit writer: every change to the matrix (and to escalations) is appended to the audit log."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.raci_file.diff import Change
 from bot.store import models as m
-from bot.store.bulk import insert_rows
+from bot.store.batching import ROW_BATCH
+from bot.store.bulk import batches, insert_rows
+
+_COLUMNS = ("at", "actor", "source", "action", "subject_type", "subject", "change", "details")
+SUBJECT_LENGTH = 300  # the audit_log.subject column's width
+
+
+class AuditWriter:
+    """Appends changes to the audit log in batches, all stamped with the writer's time."""
+
+    def __init__(self, session: Session, *, actor: str, source: str | None, action: str) -> None:
+        self.session = session
+        self.stamp = (datetime.now(UTC), actor, source, action)
+
+    def write(self, changes: Iterable[Change]) -> None:
+        """Append `changes` in order; only one batch of rows exists at a time."""
+        for batch in batches(changes, ROW_BATCH):
+            rows = (self.stamp + (c.subject_type, c.subject[:SUBJECT_LENGTH], c.change, c.details) for c in batch)
+            insert_rows(self.session, m.AuditEvent.__table__, _COLUMNS, rows)
 
 
 def record_changes(
     session: Session, changes: Sequence[Change], *, actor: str, source: str | None, action: str
 ) -> None:
     """Append changes to the audit log, all stamped with the same time."""
-    now = datetime.now(UTC)
-    rows = [
-        {"at": now, "actor": actor, "source": source, "action": action, "subject_type": c.subject_type,
-         "subject": c.subject[:300], "change": c.change, "details": _jsonable(c.details)}
-        for c in changes
-    ]
-    insert_rows(session, m.AuditEvent, rows)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
+    AuditWriter(session, actor=actor, source=source, action=action).write(changes)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from bot.raci_file.model import (
@@ -26,31 +29,55 @@ def is_empty(session: Session) -> bool:
     return not any(counts)
 
 
-def stored_document(session: Session) -> RaciDocument:
-    """Everything the store holds, in file order."""
-    people_by_id: dict[int, str] = {}
-    people: list[Person] = []
-    for pid, handle, name, slack_id, email, active in session.execute(
-        select(m.Person.id, m.Person.handle, m.Person.name, m.Person.slack_id, m.Person.email,
-               m.Person.active).order_by(m.Person.position, m.Person.id)
-    ):
-        people_by_id[pid] = handle
-        people.append(Person(handle=handle, name=name, slack_id=slack_id, email=email, active=bool(active)))
-
-    roles = _read_roles(session, people_by_id)
-    role_keys = {rid: role.key for rid, role in roles.items()}
+def stored_document(session: Session, *, activities: bool = True) -> RaciDocument:
+    """Everything the store holds, in file order (without the activities when told: an import streams them)."""
+    names = read_names(session)
+    roles = _read_roles(session, names.handles)
     return RaciDocument(
-        people=people,
-        roles=list(roles.values()),
-        teams=_read_teams(session, people_by_id, role_keys),
-        activities=_read_activities(session, people_by_id, role_keys),
+        people=names.people,
+        roles=roles,
+        teams=_read_teams(session, names.handles, names.role_keys),
+        activities=_read_activities(session, names, None) if activities else [],
         synonyms=[list(t) for (t,) in session.execute(
             select(m.Synonym.terms).order_by(m.Synonym.position, m.Synonym.id))],
         settings=_read_settings(session),
     )
 
 
-def _read_roles(session: Session, people_by_id: dict[int, str]) -> dict[int, Role]:
+@dataclass
+class Names:
+    """The store's people, and the handle and key behind each person and role id."""
+
+    people: list[Person]
+    handles: dict[int, str]
+    role_keys: dict[int, str]
+
+
+def read_names(session: Session) -> Names:
+    """People in file order, with id -> handle and role id -> key (what assignments refer to)."""
+    handles: dict[int, str] = {}
+    people: list[Person] = []
+    for pid, handle, name, slack_id, email, active in session.execute(
+        select(m.Person.id, m.Person.handle, m.Person.name, m.Person.slack_id, m.Person.email,
+               m.Person.active).order_by(m.Person.position, m.Person.id)
+    ):
+        handles[pid] = handle
+        people.append(Person(handle=handle, name=name, slack_id=slack_id, email=email, active=bool(active)))
+    role_keys = dict(session.execute(select(m.Role.id, m.Role.key)).all())
+    return Names(people, handles, role_keys)
+
+
+def read_activities(session: Session, names: Names, ids: Sequence[int]) -> dict[int, tuple[int, Activity]]:
+    """The activities with these ids (at most IN_LIST of them): id -> (position, activity)."""
+    found: dict[int, tuple[int, Activity]] = {}
+    rows = session.execute(_activity_columns().where(m.Activity.id.in_(ids)))
+    for aid, position, activity in _activities(rows):
+        found[aid] = (position, activity)
+    _add_assignments(session, names, {aid: activity for aid, (_, activity) in found.items()}, ids)
+    return found
+
+
+def _read_roles(session: Session, people_by_id: dict[int, str]) -> list[Role]:
     roles: dict[int, Role] = {}
     for rid, key, name, aliases, description, group in session.execute(
         select(m.Role.id, m.Role.key, m.Role.name, m.Role.aliases, m.Role.description,
@@ -63,7 +90,7 @@ def _read_roles(session: Session, people_by_id: dict[int, str]) -> dict[int, Rol
             m.RoleMember.role_id, m.RoleMember.position)
     ):
         roles[rid].members.append(people_by_id[pid])
-    return roles
+    return list(roles.values())
 
 
 def _read_teams(session: Session, people_by_id: dict[int, str], role_keys: dict[int, str]) -> list[Team]:
@@ -86,27 +113,39 @@ def _read_teams(session: Session, people_by_id: dict[int, str], role_keys: dict[
     return list(teams.values())
 
 
-def _read_activities(
-    session: Session, people_by_id: dict[int, str], role_keys: dict[int, str]
-) -> list[Activity]:
-    activities: dict[int, Activity] = {}
-    for aid, name, aliases, description, ack_timeout, repeats in session.execute(
-        select(m.Activity.id, m.Activity.name, m.Activity.aliases, m.Activity.description,
-               m.Activity.ack_timeout, m.Activity.repeats).order_by(m.Activity.position, m.Activity.id)
-    ):
+def _activity_columns() -> Select[tuple[int, int, str, Any, str | None, str | None, int | None]]:
+    return select(m.Activity.id, m.Activity.position, m.Activity.name, m.Activity.aliases,
+                  m.Activity.description, m.Activity.ack_timeout, m.Activity.repeats)
+
+
+def _activities(rows: Iterable[Any]) -> Iterator[tuple[int, int, Activity]]:
+    for aid, position, name, aliases, description, ack_timeout, repeats in rows:
         escalation = EscalationPolicy(ack_timeout=ack_timeout, repeats=repeats)
-        activities[aid] = Activity(name=name, aliases=list(aliases or []), description=description,
-                                   escalation=None if escalation.is_empty() else escalation)
+        yield aid, position, Activity(name=name, aliases=list(aliases or []), description=description,
+                                      escalation=None if escalation.is_empty() else escalation)
+
+
+def _read_activities(session: Session, names: Names, ids: Sequence[int] | None) -> list[Activity]:
+    rows = session.execute(_activity_columns().order_by(m.Activity.position, m.Activity.id))
+    activities = {aid: activity for aid, _, activity in _activities(rows)}
+    _add_assignments(session, names, activities, ids)
+    return list(activities.values())
+
+
+def _add_assignments(
+    session: Session, names: Names, activities: dict[int, Activity], ids: Sequence[int] | None
+) -> None:
+    """Fill in the R/A/C/I lists of `activities` (all of them when `ids` is None)."""
+    query = select(m.Assignment.activity_id, m.Assignment.letter, m.Assignment.role_id,
+                   m.Assignment.person_id).order_by(m.Assignment.activity_id, m.Assignment.position)
+    if ids is not None:
+        query = query.where(m.Assignment.activity_id.in_(ids))
     letters: dict[int, dict[str, list[str]]] = defaultdict(dict)
-    for aid, letter, rid, pid in session.execute(
-        select(m.Assignment.activity_id, m.Assignment.letter, m.Assignment.role_id,
-               m.Assignment.person_id).order_by(m.Assignment.activity_id, m.Assignment.position)
-    ):
-        ref = role_keys[rid] if rid is not None else "@" + people_by_id[pid]
+    for aid, letter, rid, pid in session.execute(query):
+        ref = names.role_keys[rid] if rid is not None else "@" + names.handles[pid]
         letters[aid].setdefault(letter, []).append(ref)
     for aid, raci in letters.items():
         activities[aid].raci = {k: raci[k] for k in ("R", "A", "C", "I") if k in raci}
-    return list(activities.values())
 
 
 def _read_settings(session: Session) -> OrgSettings:

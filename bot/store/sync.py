@@ -7,39 +7,68 @@ changed item are rewritten whole. Everything runs in the caller's transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from bot.raci_file.diff import Change, diff_documents
-from bot.raci_file.model import LETTERS, RaciDocument, name_key, person_ref
+from bot.raci_file.diff import Change, diff_definitions, diff_extras
+from bot.raci_file.model import RaciDocument
 from bot.store import models as m
-from bot.store.audit import record_changes
-from bot.store.bulk import chunks, insert_rows
-from bot.store.snapshot import stored_document
+from bot.store.activity_sync import plan_activities, write_activities
+from bot.store.audit import AuditWriter
+from bot.store.batching import IN_LIST
+from bot.store.bulk import insert_rows
+from bot.store.snapshot import read_names, stored_document
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_phase: str) -> None:
+    pass
+
+
+def _chunks(items: Sequence[Any], size: int = IN_LIST) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def write_document(
-    session: Session, new: RaciDocument, *, actor: str, source: str | None, action: str = "import"
+    session: Session, new: RaciDocument, *, actor: str, source: str | None, action: str = "import",
+    progress: Progress = _quiet,
 ) -> list[Change]:
     """Sync the store to `new`; returns the changes, which are also written to the audit log."""
-    old = stored_document(session)
+    old = stored_document(session, activities=False)
+    names = read_names(session)
     learned = keep_learned_slack_ids(session, new)
-    changes = diff_documents(old, new)
-    touched = {(c.subject_type, c.subject) for c in changes}
     ids = _Ids(session)
+    definitions = diff_definitions(old, new)
+    plan = plan_activities(session, names=names, existing=ids.activities, activities=new.activities,
+                           progress=progress)
+    extras = diff_extras(old, new)
+    touched = {(c.subject_type, c.subject) for c in definitions}
     _sync_people(session, ids, new, touched, learned)
     _sync_roles(session, ids, new, touched)
     _sync_teams(session, ids, new, touched)
-    _sync_activities(session, ids, new, touched)
-    if any(c.subject_type == "synonyms" for c in changes) or old.synonyms != new.synonyms:
+    write_activities(session, plan=plan, existing=ids.activities, activities=new.activities,
+                     people=ids.people, roles=ids.roles, progress=progress)
+    if any(c.subject_type == "synonyms" for c in extras) or old.synonyms != new.synonyms:
         session.execute(delete(m.Synonym))
-        insert_rows(session, m.Synonym, [{"terms": g, "position": i} for i, g in enumerate(new.synonyms)])
-    if any(c.subject_type == "settings" for c in changes):
+        _insert(session, m.Synonym, [{"terms": g, "position": i} for i, g in enumerate(new.synonyms)])
+    if any(c.subject_type == "settings" for c in extras):
         _write_settings(session, new)
-    record_changes(session, changes, actor=actor, source=source, action=action)
-    return changes
+    progress(f"auditing {len(definitions) + len(plan.changes) + len(extras)} changes")
+    audit = AuditWriter(session, actor=actor, source=source, action=action)
+    for changes in (definitions, plan.changes, extras):
+        audit.write(changes)
+    return definitions + plan.changes + extras
+
+
+def _insert(session: Session, model: type[m.Base], rows: list[dict[str, Any]]) -> None:
+    if rows:
+        columns = list(rows[0])
+        insert_rows(session, model.__table__, columns, (tuple(row[c] for c in columns) for row in rows))
 
 
 def _insert_returning_ids(
@@ -48,7 +77,7 @@ def _insert_returning_ids(
     """Bulk insert and return {natural key: new id}, read back in one query (cheaper than RETURNING)."""
     if not rows:
         return {}
-    insert_rows(session, model, rows)
+    _insert(session, model, rows)
     wanted = {row[key_column.key] for row in rows}
     return {key: rid for key, rid in session.execute(select(key_column, model.id)) if key in wanted}
 
@@ -60,14 +89,16 @@ class _Ids:
         self.people = dict(session.execute(select(m.Person.handle, m.Person.id)).all())
         self.roles = dict(session.execute(select(m.Role.key, m.Role.id)).all())
         self.teams = dict(session.execute(select(m.Team.key, m.Team.id)).all())
-        self.activities = dict(session.execute(select(m.Activity.name_key, m.Activity.id)).all())
+        # in store (file) order: removed activities are reported in that order
+        self.activities = dict(session.execute(select(m.Activity.name_key, m.Activity.id)
+                                               .order_by(m.Activity.position, m.Activity.id)).all())
 
 
 def _sync_keyed(session: Session, model: Any, key_column: Any, existing: dict[str, int],
                 desired: dict[str, dict[str, Any]], changed: set[str]) -> set[str]:
     """Delete, update and insert rows of one table by natural key; returns the keys (re)written."""
     gone = [k for k in existing if k not in desired]
-    for chunk in chunks([existing[k] for k in gone]):
+    for chunk in _chunks([existing[k] for k in gone]):
         session.execute(delete(model).where(model.id.in_(chunk)))
     for k in gone:
         del existing[k]
@@ -123,9 +154,9 @@ def _sync_roles(session: Session, ids: _Ids, new: RaciDocument, touched: set[tup
     rewritten = _sync_keyed(session, m.Role, m.Role.key, ids.roles, desired, changed)
     _positions(session, m.Role, m.Role.key, ids.roles, list(desired))
     role_ids = [ids.roles[k] for k in rewritten]
-    for chunk in chunks(role_ids):
+    for chunk in _chunks(role_ids):
         session.execute(delete(m.RoleMember).where(m.RoleMember.role_id.in_(chunk)))
-    insert_rows(session, m.RoleMember, [
+    _insert(session, m.RoleMember, [
         {"role_id": ids.roles[r.key], "person_id": ids.people[h], "position": i}
         for r in new.roles if r.key in rewritten for i, h in enumerate(dict.fromkeys(r.members))
     ])
@@ -137,7 +168,7 @@ def _sync_teams(session: Session, ids: _Ids, new: RaciDocument, touched: set[tup
     changed = {s for t, s in touched if t == "team"}
     rewritten = _sync_keyed(session, m.Team, m.Team.key, ids.teams, desired, changed)
     _positions(session, m.Team, m.Team.key, ids.teams, list(desired))
-    for chunk in chunks([ids.teams[k] for k in rewritten]):
+    for chunk in _chunks([ids.teams[k] for k in rewritten]):
         session.execute(delete(m.TeamRole).where(m.TeamRole.team_id.in_(chunk)))
     for team in new.teams:
         if team.key not in rewritten:
@@ -145,40 +176,10 @@ def _sync_teams(session: Session, ids: _Ids, new: RaciDocument, touched: set[tup
         for pos, (role_key, handles) in enumerate(team.members.items()):
             team_role_id = session.scalar(insert(m.TeamRole).returning(m.TeamRole.id).values(
                 team_id=ids.teams[team.key], role_id=ids.roles[role_key], position=pos))
-            insert_rows(session, m.TeamRoleMember, [
+            _insert(session, m.TeamRoleMember, [
                 {"team_role_id": team_role_id, "person_id": ids.people[h], "position": i}
                 for i, h in enumerate(dict.fromkeys(handles))
             ])
-
-
-def _sync_activities(session: Session, ids: _Ids, new: RaciDocument, touched: set[tuple[str, str]]) -> None:
-    desired = {}
-    for i, a in enumerate(new.activities):
-        esc = a.escalation
-        desired[name_key(a.name)] = {
-            "name": a.name, "name_key": name_key(a.name), "aliases": list(a.aliases),
-            "description": a.description, "ack_timeout": esc.ack_timeout if esc else None,
-            "repeats": esc.repeats if esc else None, "position": i,
-        }
-    changed = {name_key(s) for t, s in touched if t == "activity"}
-    rewritten = _sync_keyed(session, m.Activity, m.Activity.name_key, ids.activities, desired, changed)
-    _positions(session, m.Activity, m.Activity.name_key, ids.activities, list(desired))
-    for chunk in chunks([ids.activities[k] for k in rewritten]):
-        session.execute(delete(m.Assignment).where(m.Assignment.activity_id.in_(chunk)))
-    rows = []
-    for a in new.activities:
-        key = name_key(a.name)
-        if key not in rewritten:
-            continue
-        position = 0
-        for letter in LETTERS:
-            for ref in dict.fromkeys(a.refs(letter)):
-                handle = person_ref(ref)
-                rows.append({"activity_id": ids.activities[key], "letter": letter, "position": position,
-                             "role_id": None if handle else ids.roles[ref],
-                             "person_id": ids.people[handle] if handle else None})
-                position += 1
-    insert_rows(session, m.Assignment, rows)
 
 
 def _write_settings(session: Session, new: RaciDocument) -> None:
@@ -191,4 +192,4 @@ def _write_settings(session: Session, new: RaciDocument) -> None:
         rows.append({"key": "digest", "value": {
             "schedule": digest.schedule, "timezone": digest.timezone, "channel": digest.channel,
             "direct_messages": digest.direct_messages}})
-    insert_rows(session, m.OrgSetting, rows)
+    _insert(session, m.OrgSetting, rows)

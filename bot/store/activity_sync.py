@@ -1,0 +1,120 @@
+"""Sync the store's activities to a document's, ACTIVITY_BATCH activities at a time.
+
+The store's activities are never read whole: each batch of the file's activities is compared
+with the same activities of the store (by id), so an import holds one batch of the store, its
+assignment rows and its inserts at a time. Comparing (plan) finishes before anything is written,
+because deleting a person or role cascades to assignments the comparison still has to read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from bot.raci_file.diff import Change, diff_activities
+from bot.raci_file.model import LETTERS, Activity, name_key, person_ref
+from bot.store import models as m
+from bot.store.batching import ACTIVITY_BATCH, IN_LIST
+from bot.store.bulk import Row, batches, insert_rows
+from bot.store.snapshot import Names, read_activities
+
+Progress = Callable[[str], None]
+
+_ACTIVITY_COLUMNS = ("name", "name_key", "aliases", "description", "ack_timeout", "repeats", "position")
+_ASSIGNMENT_COLUMNS = ("activity_id", "letter", "position", "role_id", "person_id")
+
+
+@dataclass
+class ActivityPlan:
+    """What an import does to activities: its changes (for the audit log) and the rows to touch."""
+
+    changes: list[Change] = field(default_factory=list)  # added/changed in file order, then removed
+    rewritten: set[str] = field(default_factory=set)  # name keys of changed activities
+    moved: set[str] = field(default_factory=set)  # unchanged, but at another position in the file
+    removed: list[int] = field(default_factory=list)  # ids
+
+
+def _numbered(activities: Sequence[Activity]) -> Iterator[list[tuple[int, str, Activity]]]:
+    """(position, name key, activity) in batches of ACTIVITY_BATCH."""
+    return batches(((i, name_key(a.name), a) for i, a in enumerate(activities)), ACTIVITY_BATCH)
+
+
+def plan_activities(session: Session, *, names: Names, existing: dict[str, int],
+                    activities: Sequence[Activity], progress: Progress) -> ActivityPlan:
+    """Compare the file's activities with the store's (`existing`: name key -> id, in store order)."""
+    plan = ActivityPlan()
+    done = 0
+    for batch in _numbered(activities):
+        old = read_activities(session, names, [existing[k] for _, k, _ in batch if k in existing])
+        changes = diff_activities((activity for _, activity in old.values()), (a for _, _, a in batch))
+        plan.changes += changes
+        plan.rewritten.update(name_key(c.subject) for c in changes if c.change == "changed")
+        for position, key, _ in batch:
+            if key in existing and key not in plan.rewritten and old[existing[key]][0] != position:
+                plan.moved.add(key)
+        done += len(batch)
+        progress(f"comparing activities {done}/{len(activities)}")
+    wanted = {name_key(a.name) for a in activities}
+    plan.removed = [aid for key, aid in existing.items() if key not in wanted]
+    for ids in batches(plan.removed, IN_LIST):
+        old = read_activities(session, names, ids)
+        plan.changes += diff_activities((old[aid][1] for aid in ids), ())
+    return plan
+
+
+def write_activities(session: Session, *, plan: ActivityPlan, existing: dict[str, int],
+                     activities: Sequence[Activity], people: dict[str, int], roles: dict[str, int],
+                     progress: Progress) -> None:
+    """Carry out `plan`: delete, update, insert activities and rewrite assignments, batch by batch."""
+    for ids in batches(plan.removed, IN_LIST):
+        session.execute(delete(m.Activity).where(m.Activity.id.in_(ids)))  # assignments cascade
+    done = 0
+    for batch in _numbered(activities):
+        _update(session, plan, existing, batch)
+        added = [(i, k, a) for i, k, a in batch if k not in existing]
+        old_keys = {k for _, k, _ in batch if k in existing}
+        insert_rows(session, m.Activity.__table__, _ACTIVITY_COLUMNS, (_activity_row(i, k, a) for i, k, a in added))
+        if added:
+            existing.update(session.execute(select(m.Activity.name_key, m.Activity.id)
+                                            .where(m.Activity.name_key.in_([k for _, k, _ in added]))).all())
+        changed_ids = [existing[k] for _, k, _ in batch if k in plan.rewritten]
+        if changed_ids:
+            session.execute(delete(m.Assignment).where(m.Assignment.activity_id.in_(changed_ids)))
+        rows = [row for _, k, a in batch if k in plan.rewritten or k not in old_keys
+                for row in _assignment_rows(existing[k], a, people, roles)]
+        insert_rows(session, m.Assignment.__table__, _ASSIGNMENT_COLUMNS, rows)
+        done += len(batch)
+        progress(f"writing activities {done}/{len(activities)}")
+
+
+def _update(session: Session, plan: ActivityPlan, existing: dict[str, int],
+            batch: list[tuple[int, str, Activity]]) -> None:
+    """Rewrite the rows of changed activities; only the position of moved ones."""
+    changed = [dict(zip(("id", *_ACTIVITY_COLUMNS), (existing[k], *_activity_row(i, k, a)), strict=True))
+               for i, k, a in batch if k in plan.rewritten]
+    if changed:
+        session.execute(update(m.Activity), changed)
+    moved = [{"id": existing[k], "position": i} for i, k, _ in batch if k in plan.moved]
+    if moved:
+        session.execute(update(m.Activity), moved)
+
+
+def _activity_row(position: int, key: str, activity: Activity) -> Row:
+    esc = activity.escalation
+    return (activity.name, key, list(activity.aliases), activity.description,
+            esc.ack_timeout if esc else None, esc.repeats if esc else None, position)
+
+
+def _assignment_rows(activity_id: int, activity: Activity, people: dict[str, int],
+                     roles: dict[str, int]) -> list[Row]:
+    """One row per distinct holder of each letter, numbered across letters as the file lists them."""
+    rows: list[Row] = []
+    for letter in LETTERS:
+        for ref in dict.fromkeys(activity.refs(letter)):
+            handle = person_ref(ref)
+            rows.append((activity_id, letter, len(rows), None if handle else roles[ref],
+                         people[handle] if handle else None))
+    return rows
