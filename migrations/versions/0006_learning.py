@@ -30,7 +30,8 @@ def upgrade() -> None:
     sa.Column('decided_by', sa.String(length=200), nullable=True),
     sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status IN ('pending', 'active', 'rejected')", name=op.f('ck_learned_phrases_status')),
-    sa.ForeignKeyConstraint(['activity_id'], ['activities.id'], name=op.f('fk_learned_phrases_activity_id_activities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['activity_id'], ['activities.id'],
+                            name=op.f('fk_learned_phrases_activity_id_activities'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_learned_phrases'))
     )
     with op.batch_alter_table('learned_phrases', schema=None) as batch_op:
