@@ -47,7 +47,7 @@ def _fields(item: Any) -> dict[str, Any]:
     """An item's fields as plain values, without where it was defined (`line` is no content)."""
     out = {}
     for f in dataclasses.fields(item):
-        if f.name == "line":
+        if not f.compare:  # where it was defined, learned phrases: not matrix content
             continue
         value = getattr(item, f.name)
         out[f.name] = _fields(value) if dataclasses.is_dataclass(value) else value
@@ -90,6 +90,10 @@ def diff_documents(old: RaciDocument, new: RaciDocument) -> list[Change]:
                 for g in old.synonyms if tuple(g) not in new_syn]
     a, b = _fields(old.settings), _fields(new.settings)
     for group in b:
+        if not isinstance(b[group], dict):  # a plain setting such as admins
+            if a[group] != b[group]:
+                changes.append(Change("settings", group, "changed", {group: [a[group], b[group]]}))
+            continue
         delta = {f"{group}.{f}": [a[group][f], b[group][f]] for f in b[group] if a[group][f] != b[group][f]}
         if delta:
             changes.append(Change("settings", group, "changed", delta))
