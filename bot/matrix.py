@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.changes import Change
 from bot.errors import InvalidRaciFile
+from bot.learning import store as learned_store
 from bot.ownership import Ownership
 from bot.raci_file import load_file
 from bot.raci_file.csv_io import CsvMatrix, dump_csv
@@ -24,7 +25,7 @@ from bot.raci_file.yaml_io import dump_yaml
 from bot.store import models as m
 from bot.store.db import Store
 from bot.store.snapshot import is_empty, read_document
-from bot.store.sync import write_document
+from bot.store.sync import record_changes, write_document
 
 # Imports in several processes (replicas syncing on start, an admin's CLI) run one at a time.
 IMPORT_LOCK_ID = 0x7261_6369_696D_70  # "raciimp"
@@ -110,9 +111,20 @@ def import_file(
         current = read_document(session)
         doc, findings = read_file(path, current=current, progress=progress)
         progress("writing the changes")
-        changes = write_document(session, doc, actor=actor or default_actor(), source=str(path))
+        changes = _write(session, current, doc, actor=actor or default_actor(), source=str(path))
         progress("committing")
     return ImportReport(source=str(path), changes=changes, findings=findings)
+
+
+def _write(session: Session, current: RaciDocument, doc: RaciDocument, *, actor: str, source: str) -> list[Change]:
+    """Write the document, then its learned phrases; the phrases of removed activities are reported."""
+    kept = {name_key(a.name) for a in doc.activities}
+    gone = learned_store.active_phrases_of(session, [a.name for a in current.activities
+                                                     if name_key(a.name) not in kept])
+    changes = write_document(session, doc, actor=actor, source=source)
+    learned = learned_store.sync_learned(session, doc, key_of=lambda: Ownership(doc).matcher.phrase_key, gone=gone)
+    record_changes(session, learned, actor=actor, source=source, action="import")
+    return changes + learned
 
 
 def ensure_loaded(store: Store, path: str | Path, *, actor: str | None = None) -> ImportReport | None:
@@ -124,8 +136,9 @@ def ensure_loaded(store: Store, path: str | Path, *, actor: str | None = None) -
         _lock_imports(session)
         if not is_empty(session):  # another process loaded it while we waited for the lock
             return None
-        doc, findings = read_file(path, current=read_document(session))
-        changes = write_document(session, doc, actor=actor or default_actor(), source=str(path))
+        current = read_document(session)
+        doc, findings = read_file(path, current=current)
+        changes = _write(session, current, doc, actor=actor or default_actor(), source=str(path))
     return ImportReport(source=str(path), changes=changes, findings=findings)
 
 
@@ -142,7 +155,8 @@ def check_store(store: Store) -> list[Finding]:
         return check(read_document(session), source="store")
 
 
-MATRIX_ACTIONS = ("import", "slack_id_learned")  # audit actions that change what the index answers
+# audit actions that change what the index answers
+MATRIX_ACTIONS = ("import", "slack_id_learned", learned_store.ACTIVE_ACTION)
 
 
 def store_revision(session: Session) -> int:
