@@ -12,6 +12,7 @@ from typing import TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import cli_learned
 from bot import cli_output as render
 from bot.digest.model import OrgSummary
 from bot.digest.service import person_impact, preview, require_schedule
@@ -40,6 +41,7 @@ EXAMPLES = """examples:
   raci export --format csv > matrix.csv
   raci digest preview omar             this week's digest of omar (no HANDLE: the summary)
   raci impact omar                     what loses its last owner if omar leaves
+  raci learned --pending               questions the bot learned, waiting for a decision
 
 DATABASE_URL (or --db) selects the store; the embedded default is sqlite:///raci.db."""
 
@@ -114,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
                        description="The audit log, newest first.")
     p.add_argument("subject", nargs="?", metavar="SUBJECT", help="an activity name, role key or handle")
     p.add_argument("--limit", type=int, default=50)
+    cli_learned.add_parser(sub, common)
     return parser
 
 
@@ -209,6 +212,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         found = person_impact(_loaded(args), args.person)
         out.write(json.dumps(render.impact_json(found)) + "\n" if args.json else render.impact_text(found))
         return 0
+    if command == "learned":
+        return cli_learned.run(args, _loaded(args), out)
     if command == "history":
         _, store = _open(args)
         out.write(render.history_text(history(store, subject=args.subject, limit=args.limit)))

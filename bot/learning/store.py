@@ -44,9 +44,9 @@ def find(session: Session, *, activity: int, key: str, lock: bool = False) -> lm
 
 def by_key(session: Session, key: str) -> list[tuple[lm.LearnedPhrase, str]]:
     """Every phrase with this key, with its activity's name."""
-    return list(session.execute(
+    return [(row, name) for row, name in session.execute(
         select(lm.LearnedPhrase, m.Activity.name).join(m.Activity, m.Activity.id == lm.LearnedPhrase.activity_id)
-        .where(lm.LearnedPhrase.phrase_key == key).order_by(lm.LearnedPhrase.id)).tuples())
+        .where(lm.LearnedPhrase.phrase_key == key).order_by(lm.LearnedPhrase.id))]
 
 
 def listing(session: Session, *, pending_only: bool = False) -> list[tuple[lm.LearnedPhrase, str]]:
@@ -54,7 +54,7 @@ def listing(session: Session, *, pending_only: bool = False) -> list[tuple[lm.Le
     query = select(lm.LearnedPhrase, m.Activity.name).join(m.Activity, m.Activity.id == lm.LearnedPhrase.activity_id)
     if pending_only:
         query = query.where(lm.LearnedPhrase.status == lm.PENDING)
-    rows = list(session.execute(query).tuples())
+    rows = [(row, name) for row, name in session.execute(query)]
     order = {lm.PENDING: 0, lm.ACTIVE: 1, lm.REJECTED: 2}
     return sorted(rows, key=lambda row: (order[row[0].status], row[1].casefold(), row[0].phrase.casefold()))
 
