@@ -25,7 +25,7 @@ from bot.health import Readiness
 from bot.matrix import ensure_loaded, import_file
 from bot.service import OwnershipService
 from bot.settings import Settings
-from bot.slack.app import create_app, web_client
+from bot.slack.app import create_app, outbox_client, web_client
 from bot.slack.digest_sender import slack_digests
 from bot.slack.notifier import SlackNotifier
 from bot.slack.server import gunicorn_options, probes_app, serve, wsgi_app
@@ -73,7 +73,8 @@ def build() -> Bot:
     service = OwnershipService(store, reload_seconds=settings.reload_seconds)
     metrics.register_store(store)
     client = web_client(settings)
-    ticker = Ticker(store, SlackNotifier(client), digests=slack_digests(store, client))
+    sender = outbox_client(settings)
+    ticker = Ticker(store, SlackNotifier(sender), digests=slack_digests(store, sender))
     return Bot(settings, store, service, create_app(settings, service, store, client=client), ticker)
 
 

@@ -223,11 +223,11 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
 
 def _tick(args: argparse.Namespace, out: TextIO) -> int:
     settings, store = _open(args)
-    from bot.slack.app import web_client  # the Slack edge, only for the commands that send
+    from bot.slack.app import outbox_client  # the Slack edge, only for the commands that send
     from bot.slack.digest_sender import slack_digests
     from bot.slack.notifier import SlackNotifier
 
-    client = web_client(settings.require_bot_token())
+    client = outbox_client(settings.require_bot_token())
     report = Ticker(store, SlackNotifier(client), digests=slack_digests(store, client)).run_once()
     out.write(f"advanced {report.advanced} escalations, sent {report.sent} messages, {report.failed} failed\n")
     if report.digest is not None and report.digest.start.status != "unscheduled":
@@ -250,10 +250,10 @@ def _digest(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     settings, store = _open(args)
     require_schedule(store)
-    from bot.slack.app import web_client
+    from bot.slack.app import outbox_client
     from bot.slack.digest_sender import slack_digests
 
-    step = slack_digests(store, web_client(settings.require_bot_token()), budget=None)
+    step = slack_digests(store, outbox_client(settings.require_bot_token()), budget=None)
     report = step.run(utcnow, send_late=True)
     out.write(f"{report}\n")
     return 1 if report.sent.failed else 0

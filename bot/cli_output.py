@@ -125,7 +125,10 @@ def escalation_json(e: EscalationView) -> dict[str, Any]:
             "round": e.round, "problem": e.problem, "requester": e.requester,
             "acknowledged_by": e.acknowledged_by, "seconds_to_acknowledge": took,
             "created_at": e.created_at.isoformat(), "closed_by": e.closed_by,
-            "next_due_at": e.next_due_at.isoformat() if e.next_due_at else None}
+            "next_due_at": e.next_due_at.isoformat() if e.next_due_at else None,
+            "deliveries": [{"kind": d.kind, "recipient": d.recipient, "state": d.state, "error": d.error,
+                            "next_attempt_at": d.next_attempt_at.isoformat() if d.next_attempt_at else None}
+                           for d in e.deliveries]}
 
 
 def escalations_text(escalations: Sequence[EscalationView]) -> str:
@@ -138,6 +141,7 @@ def escalations_text(escalations: Sequence[EscalationView]) -> str:
         team = f" [team {e.team}]" if e.team else ""
         lines.append(f"#{e.id} {e.created_at:%Y-%m-%d %H:%M} {e.activity}{team}: {e.status}, level {e.level}{ack}"
                      f" — {e.problem[:80]}")
+        lines.extend(f"    {problem.describe()}" for problem in e.deliveries)
     return "\n".join(lines) + "\n"
 
 

@@ -32,6 +32,7 @@ from bot.store import models as m
 from bot.store.db import Store
 from bot.store.digest_models import DigestDelivery, DigestRun
 from bot.store.escalation_models import Escalation
+from bot.store.outbox_policy import DIGEST_DEADLINE_FALLBACK
 
 log = logging.getLogger(__name__)
 
@@ -195,8 +196,9 @@ def _schedule_set_at(session: Session) -> datetime | None:
 
 
 def _delivery_rows(prepared: Preparation, renderer: Renderer, *, key: str, now: datetime) -> Iterator[dict[str, Any]]:
-    base = {"period": key, "state": "pending", "attempts": 0, "rate_limited": 0, "next_attempt_at": now}
     schedule = prepared.schedule
+    base = {"period": key, "state": "pending", "attempts": 0, "rate_limited": 0, "next_attempt_at": now,
+            "deadline": period_end(schedule, prepared.period)}
     if schedule is not None and schedule.channel:
         yield {**base, "kind": "summary", "recipient": schedule.channel, "handle": None,
                "payload": renderer.summary(prepared.summary)}
@@ -204,6 +206,13 @@ def _delivery_rows(prepared: Preparation, renderer: Renderer, *, key: str, now: 
         for digest in prepared.recipients:
             yield {**base, "kind": "person", "recipient": digest.slack_id, "handle": digest.handle,
                    "payload": renderer.person(digest)}
+
+
+def period_end(schedule: Schedule | None, period: datetime) -> datetime:
+    """When a period's digest stops being worth sending: the next fire time (a fresher digest replaces it)."""
+    if schedule is None:
+        return period + DIGEST_DEADLINE_FALLBACK
+    return schedule.cron.next_after(period.astimezone(schedule.zone))
 
 
 def _expire_older(session: Session, key: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from bot.answers import Answer, Holder
 from bot.changes import Change, ChangeKind
 from bot.escalations.policy import Policy
-from bot.escalations.views import EscalationView, Owner, aware
+from bot.escalations.views import DeliveryProblem, EscalationView, Owner, aware
 from bot.store.db import Store
 from bot.store.escalation_models import Escalation, Notification
+from bot.store.outbox_policy import PAGE_DEADLINE
 from bot.store.sync import record_changes
 
 
@@ -60,7 +61,8 @@ def enqueue(session: Session, row: Escalation, *, kind: str, recipient: str, now
     exists = session.scalar(select(Notification.id).where(Notification.key == key))
     if exists is None:
         session.add(Notification(escalation_id=row.id, key=key, kind=kind, recipient=recipient, level=level,
-                                 round=round_, state="pending", attempts=0, next_attempt_at=now, created_at=now))
+                                 round=round_, state="pending", attempts=0, rate_limited=0, next_attempt_at=now,
+                                 deadline=now + PAGE_DEADLINE, created_at=now))
 
 
 def enqueue_status(session: Session, row: Escalation, *, now: datetime) -> None:
@@ -182,9 +184,27 @@ def get(store: Store, escalation_id: int) -> EscalationView:
 
 
 def list_escalations(store: Store, *, open_only: bool = False, limit: int = 200) -> list[EscalationView]:
-    """Newest first; `open_only` keeps those still waiting for someone (open or acknowledged)."""
+    """Newest first, with their undelivered messages; `open_only` keeps those open or acknowledged."""
     with store.session() as session:
         query = select(Escalation).order_by(Escalation.id.desc()).limit(limit)
         if open_only:
             query = query.where(Escalation.status.in_(("open", "acknowledged")))
-        return [to_view(r) for r in session.scalars(query)]
+        views = [to_view(r) for r in session.scalars(query)]
+        problems = delivery_problems(session, [v.id for v in views])
+    return [replace(v, deliveries=tuple(problems.get(v.id, ()))) for v in views]
+
+
+def delivery_problems(session: Session, escalation_ids: list[int]) -> dict[int, list[DeliveryProblem]]:
+    """Messages that failed for good, or are waiting after a failure, by escalation."""
+    if not escalation_ids:
+        return {}
+    rows = session.scalars(select(Notification).where(
+        Notification.escalation_id.in_(escalation_ids), Notification.last_error.is_not(None),
+        Notification.state.in_(("pending", "failed"))).order_by(Notification.id))
+    found: dict[int, list[DeliveryProblem]] = {}
+    for n in rows:
+        waiting = n.state == "pending"
+        found.setdefault(n.escalation_id, []).append(DeliveryProblem(
+            kind=n.kind, recipient=n.recipient, state="waiting" if waiting else "failed", error=n.last_error or "",
+            next_attempt_at=aware(n.next_attempt_at) if waiting else None))
+    return found

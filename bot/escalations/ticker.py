@@ -4,29 +4,30 @@ Safe with several replicas and a cron job ticking at once:
 - a due escalation is advanced by a conditional UPDATE on its `step` (and claimed with
   FOR UPDATE SKIP LOCKED on PostgreSQL), in the same transaction that writes its messages
   to the outbox, so each step happens once;
-- an outbox message is claimed under a lease before it is sent and marked sent after; a
-  crash in between re-sends it when the lease expires — never loses it.
+- its messages go through the one outbox (bot/store/outbox.py): claimed under a lease, sent,
+  recorded; Slack outages are retried until the message's deadline (a day for a page), and a
+  crash between send and record re-sends it when the lease expires — never loses it.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.escalations.policy import format_duration, step_letter, step_level, step_round
 from bot.escalations.service import audit, enqueue, enqueue_status, to_view
-from bot.escalations.views import Delivery, Notifier, Outgoing
+from bot.escalations.views import Notifier, Outgoing
 from bot.store.db import Store
 from bot.store.escalation_models import Escalation, Notification
+from bot.store.outbox import Delivery, Outbox, Queue, SendReport, Verdict, skip_locked
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=60)
-MAX_ATTEMPTS = 8
 
 
 @dataclass(frozen=True)
@@ -34,19 +35,15 @@ class TickReport:
     advanced: int
     sent: int
     failed: int
-
-
-def _skip_locked(query, session: Session):  # noqa: ANN001, ANN202 - a Select
-    if session.get_bind().dialect.name == "postgresql":
-        return query.with_for_update(skip_locked=True)
-    return query
+    waiting: int = 0  # transient failures (Slack down, 429): retried until their deadline
 
 
 def tick(store: Store, notifier: Notifier, *, now: datetime) -> TickReport:
     """One pass: advance everything due, then deliver pending messages."""
     advanced = advance_due(store, now=now)
-    sent, failed = deliver_pending(store, notifier, now=now)
-    return TickReport(advanced=advanced, sent=sent, failed=failed)
+    sent = deliver_pending(store, notifier, now=now)
+    return TickReport(advanced=advanced, sent=sent.sent, failed=sent.failed,
+                      waiting=sent.retried + sent.rate_limited)
 
 
 def advance_due(store: Store, *, now: datetime, batch: int = 100) -> int:
@@ -56,7 +53,7 @@ def advance_due(store: Store, *, now: datetime, batch: int = 100) -> int:
         with store.session() as session:
             query = (select(Escalation).where(Escalation.status == "open", Escalation.next_due_at <= now)
                      .order_by(Escalation.next_due_at, Escalation.id).limit(batch))
-            rows = list(session.scalars(_skip_locked(query, session)))
+            rows = list(session.scalars(skip_locked(query, session)))
             moved = sum(_advance(session, row, now=now) for row in rows)
         total += moved
         if len(rows) < batch or moved == 0:
@@ -110,42 +107,33 @@ def _advance(session: Session, row: Escalation, *, now: datetime) -> int:
     return 1
 
 
-def deliver_pending(store: Store, notifier: Notifier, *, now: datetime, batch: int = 50) -> tuple[int, int]:
-    """Send what is due in the outbox, each message claimed under a lease; returns (sent, failed)."""
-    sent = failed = 0
-    while True:
-        claimed = _claim(store, now=now, batch=batch)
-        for message in claimed:
-            ok = _send(store, notifier, message, now=now)
-            sent += ok
-            failed += not ok
-        if len(claimed) < batch:
-            return sent, failed
+class EscalationQueue(Queue[Outgoing]):
+    """Escalation messages in the outbox: rendered from the escalation as it is when sent."""
 
+    model = Notification
+    name = "escalation"
 
-def _claim(store: Store, *, now: datetime, batch: int) -> list[Outgoing]:
-    with store.session() as session:
-        query = (select(Notification).where(
-            Notification.state == "pending", Notification.next_attempt_at <= now,
-            or_(Notification.claimed_until.is_(None), Notification.claimed_until < now))
-            .order_by(Notification.id).limit(batch))
-        out = []
-        for note in session.scalars(_skip_locked(query, session)):
-            if note.kind == "status" and _status_in_flight(session, note, now=now):
-                continue  # after that one records the message's ts, this one updates it instead of posting
-            won = session.execute(
-                # Re-checked in the UPDATE itself: another ticker may have claimed or even sent it
-                # since our SELECT (SQLite has no row locks to keep it from doing so).
-                update(Notification).where(
-                    Notification.id == note.id, Notification.state == "pending",
-                    or_(Notification.claimed_until.is_(None), Notification.claimed_until < now))
-                .values(claimed_until=now + LEASE, attempts=Notification.attempts + 1)
-                .execution_options(synchronize_session=False)).rowcount
-            if won:
-                escalation = to_view(session.get_one(Escalation, note.escalation_id))
-                out.append(Outgoing(id=note.id, kind=note.kind, recipient=note.recipient, level=note.level,
-                                    round=note.round, escalation=escalation))
-        return out
+    def triage(self, session: Session, rows: Sequence[Notification], *, now: datetime
+               ) -> dict[int, tuple[Verdict, str]]:
+        """A status update waits while the first status post of its escalation is in flight: once that post's
+        ts is recorded, this one edits it instead of posting a second message."""
+        return {row.id: ("hold", "") for row in rows
+                if row.kind == "status" and _status_in_flight(session, row, now=now)}
+
+    def message(self, session: Session, row: Notification) -> Outgoing:
+        escalation = to_view(session.get_one(Escalation, row.escalation_id))
+        return Outgoing(id=row.id, kind=row.kind, recipient=row.recipient, level=row.level, round=row.round,
+                        escalation=escalation)
+
+    def sent(self, session: Session, row: Notification, delivery: Delivery, message: Outgoing) -> None:
+        if message.kind == "status" and delivery.ts:
+            session.execute(update(Escalation).where(Escalation.id == message.escalation.id,
+                                                     Escalation.status_ts.is_(None))
+                            .values(status_ts=delivery.ts))
+
+    def failed(self, session: Session, row: Notification, delivery: Delivery, message: Outgoing) -> None:
+        escalation = session.get_one(Escalation, message.escalation.id)
+        escalation.notes = [*(escalation.notes or []), f"could not reach <@{message.recipient}>: {row.last_error}"]
 
 
 def _status_in_flight(session: Session, note: Notification, *, now: datetime) -> bool:
@@ -156,27 +144,11 @@ def _status_in_flight(session: Session, note: Notification, *, now: datetime) ->
     ).limit(1)) is not None
 
 
-def _send(store: Store, notifier: Notifier, message: Outgoing, *, now: datetime) -> bool:
-    try:
-        result = notifier.send(message)
-    except Exception as exc:  # noqa: BLE001 - one bad message must not stop the ticker for the others
-        log.exception("sending escalation message %s failed", message.id)
-        result = Delivery(ok=False, error=f"{type(exc).__name__}: {exc}")
-    with store.session() as session:
-        note = session.get_one(Notification, message.id)
-        if result.ok:
-            note.state, note.sent_at, note.claimed_until, note.last_error = "sent", now, None, None
-            if message.kind == "status" and result.ts:
-                session.execute(update(Escalation).where(Escalation.id == message.escalation.id,
-                                                         Escalation.status_ts.is_(None))
-                                .values(status_ts=result.ts))
-            return True
-        note.last_error, note.claimed_until = result.error, None
-        if result.permanent or note.attempts >= MAX_ATTEMPTS:
-            note.state = "failed"
-            row = session.get_one(Escalation, message.escalation.id)
-            row.notes = [*(row.notes or []), f"could not reach <@{message.recipient}>: {result.error}"]
-        else:
-            backoff = result.retry_after if result.retry_after is not None else min(300, 2 ** note.attempts)
-            note.next_attempt_at = now + timedelta(seconds=backoff)
-        return False
+def outbox(store: Store, notifier: Notifier) -> Outbox[Outgoing]:
+    """The escalations' outbox, sending through `notifier`."""
+    return Outbox(store, EscalationQueue(), notifier)
+
+
+def deliver_pending(store: Store, notifier: Notifier, *, now: datetime, batch: int = 50) -> SendReport:
+    """Send what is due in the outbox now, each message claimed under a lease; transient failures wait."""
+    return outbox(store, notifier).deliver(clock=lambda: now, batch=batch)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from bot.escalations.policy import step_letter, step_level, step_round
+from bot.store.outbox import Delivery
 
 STATUSES = ("open", "acknowledged", "resolved", "unanswered")
 
@@ -34,6 +36,25 @@ class Owner:
 
 
 @dataclass(frozen=True)
+class DeliveryProblem:
+    """A message of an escalation not delivered: "waiting" (retried until its deadline) or "failed" (for good)."""
+
+    kind: str  # page, status, fyi, requester
+    recipient: str
+    state: str  # waiting or failed
+    error: str
+    next_attempt_at: datetime | None = None  # when waiting
+
+    def describe(self, escape: Callable[[str], str] = str) -> str:
+        """One line for `raci escalations` and /raci escalations (Slack IDs as mentions; `escape` for the error)."""
+        who = f"<@{self.recipient}>" if self.recipient[:1] in ("U", "W") else f"<#{self.recipient}>"
+        if self.state == "failed":
+            return f"{self.kind} to {who} failed: {escape(self.error)}"
+        when = f", next try {self.next_attempt_at:%H:%M} UTC" if self.next_attempt_at else ""
+        return f"{self.kind} to {who} waiting for Slack ({escape(self.error)}){when}"
+
+
+@dataclass(frozen=True)
 class EscalationView:
     id: int
     activity: str
@@ -56,6 +77,7 @@ class EscalationView:
     acknowledged_by: str | None
     closed_at: datetime | None
     closed_by: str | None
+    deliveries: tuple[DeliveryProblem, ...] = ()  # filled by list_escalations: what is not delivered
 
     @property
     def level(self) -> int:
@@ -96,16 +118,7 @@ class Outgoing:
     escalation: EscalationView
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """How sending went: ok, or a transient failure to retry later, or a permanent one to record."""
-
-    ok: bool
-    error: str | None = None
-    retry_after: float | None = None
-    permanent: bool = False
-    ts: str | None = None  # the message's ts (the status message is updated in place later)
-
-
 class Notifier(Protocol):
+    """The escalations' outbox transport (bot/slack/notifier.SlackNotifier)."""
+
     def send(self, message: Outgoing) -> Delivery: ...

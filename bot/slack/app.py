@@ -24,13 +24,25 @@ WEB_API_TIMEOUT_SECONDS = 10
 
 
 def web_client(settings: Settings) -> WebClient:
-    """The bot's Web API client: retries a dropped connection, and a 429 after its Retry-After."""
+    """The listeners' Web API client: retries a dropped connection, and a 429 after its Retry-After."""
     return InstrumentedWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_base_url,
         timeout=WEB_API_TIMEOUT_SECONDS,
         retry_handlers=[ConnectionErrorRetryHandler(), CountingRateLimitHandler(max_retry_count=2)],
     )
+
+
+def outbox_client(settings: Settings) -> WebClient:
+    """The outbox's client (the ticker, `raci tick`, `raci digest send`): see `for_outbox`."""
+    return for_outbox(web_client(settings))
+
+
+def for_outbox(client: WebClient) -> WebClient:
+    """The same client without the in-call 429 wait: the outbox records Retry-After and lets the message go,
+    instead of sleeping inside a send while holding its lease (and the pacer never hearing of it)."""
+    return InstrumentedWebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
+                                 retry_handlers=[ConnectionErrorRetryHandler()])
 
 
 def create_app(settings: Settings, service: OwnershipService, store: Store, *,
@@ -46,7 +58,7 @@ def create_app(settings: Settings, service: OwnershipService, store: Store, *,
     )
     directory = Directory(service)
     desk = EscalationDesk(service=service, store=store, directory=directory,
-                          notifier=SlackNotifier(client))
+                          notifier=SlackNotifier(for_outbox(client)))
     deps = SlackDeps(service=service, store=store, replies=Replies(service, directory, desk),
                      dedup=Deduplicator(store), escalations=desk)
     observability.register(app)  # first: every later middleware and listener logs with the request's ids

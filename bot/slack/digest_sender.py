@@ -11,10 +11,10 @@ from slack_sdk.errors import SlackApiError
 from bot.digest.pacing import Pacer
 from bot.digest.sender import OutgoingDigest
 from bot.digest.service import TICK_BUDGET_SECONDS, Digests
-from bot.escalations.views import Delivery
 from bot.slack.blocks.digest import BlockKitRenderer
-from bot.slack.notifier import api_failure
+from bot.slack.notifier import api_failure, network_failure
 from bot.store.db import Store
+from bot.store.outbox import Delivery
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +37,12 @@ class SlackDigestTransport:
                           "event_payload": {"period": message.period, "kind": message.kind}})
         except SlackApiError as exc:
             delivery = api_failure(exc)
-            log.warning("digest %s to %s: %s", message.kind, message.recipient, delivery.error)
-            return delivery
-        return Delivery(ok=True, ts=response.get("ts"))
+        except (OSError, ValueError) as exc:
+            delivery = network_failure(exc)
+        else:
+            return Delivery(ok=True, ts=response.get("ts"))
+        log.warning("digest %s to %s: %s", message.kind, message.recipient, delivery.error)
+        return delivery
 
 
 class SlackUserDirectory:

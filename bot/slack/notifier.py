@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -10,24 +11,44 @@ from slack_sdk.errors import SlackApiError
 from bot.escalations.views import Delivery, Outgoing
 from bot.slack.blocks.escalation import fyi_message, page_message, requester_message, status_message
 from bot.slack.blocks.kit import Message
+from bot.store.outbox_policy import DEFAULT_RETRY_AFTER
 
 log = logging.getLogger(__name__)
 
-# Errors that will not go away by retrying: record them on the escalation and move on.
-PERMANENT = {
+# The one list of Slack errors that retrying cannot fix: a delivery that gets one fails and is reported
+# where its escalation or digest is shown. Every other failure (5xx, timeouts, connection errors, 429,
+# errors not listed here) is retried by the outbox until the message's deadline.
+PERMANENT = frozenset({
     "user_not_found", "users_not_found", "account_inactive", "user_disabled", "cannot_dm_bot",
     "channel_not_found", "not_in_channel", "is_archived", "msg_too_long", "invalid_blocks",
     "restricted_action", "message_not_found", "cant_update_message",
-}
+})
 
 
 def api_failure(exc: SlackApiError) -> Delivery:
-    """How a Slack API error should be handled: later (429 with Retry-After), or never again."""
-    error = str(exc.response.get("error", "unknown_error")) if exc.response is not None else "unknown_error"
-    if exc.response is not None and exc.response.status_code == 429:
-        retry = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after") or "30"
-        return Delivery(ok=False, error="ratelimited", retry_after=float(retry))
+    """How a Slack API error should be handled: later (429 with Retry-After, 5xx, unknown), or never again."""
+    response = exc.response
+    status = response.status_code if response is not None else 0
+    if status == 429:
+        return Delivery(ok=False, error="ratelimited", retry_after=_retry_after(response.headers))
+    error = str(response.get("error") or "") if response is not None and isinstance(response.data, dict) else ""
+    if status >= 500:
+        return Delivery(ok=False, error=f"http_{status}")  # the body is an error page, or says no more
+    error = error or "unknown_error"
     return Delivery(ok=False, error=error, permanent=error in PERMANENT)
+
+
+def network_failure(exc: OSError | ValueError) -> Delivery:
+    """A timeout, a dropped connection or an answer that is not Slack's JSON (a 5xx error page): transient."""
+    return Delivery(ok=False, error=f"{type(exc).__name__}: {exc}"[:200])
+
+
+def _retry_after(headers: dict[str, Any]) -> float:
+    raw = headers.get("Retry-After") or headers.get("retry-after")
+    try:
+        return max(0.0, float(raw))
+    except (TypeError, ValueError):
+        return DEFAULT_RETRY_AFTER.total_seconds()
 
 
 class SlackNotifier:
@@ -49,9 +70,12 @@ class SlackNotifier:
                 return self._status(message)
         except SlackApiError as exc:
             delivery = api_failure(exc)
-            log.warning("escalation %s: %s to %s failed: %s", esc.id, message.kind, message.recipient,
-                        delivery.error)
-            return delivery
+        except (OSError, ValueError) as exc:
+            delivery = network_failure(exc)
+        else:
+            return Delivery(ok=False, error=f"unknown message kind {message.kind!r}", permanent=True)
+        log.warning("escalation %s: %s to %s failed: %s", esc.id, message.kind, message.recipient, delivery.error)
+        return delivery
         return Delivery(ok=False, error=f"unknown message kind {message.kind!r}", permanent=True)
 
     def _post(self, channel: str, msg: Message, thread_ts: str | None = None) -> Delivery:

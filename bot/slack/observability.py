@@ -12,6 +12,7 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
@@ -88,14 +89,27 @@ class RequestTimer:
         REQUEST.reset(self.token)
 
 
-class CountingRateLimitHandler(RateLimitErrorRetryHandler):
-    """Slack's own 429 retry (waits Retry-After), counting each 429 it sees."""
+class CountingRateLimitHandler(RetryHandler):
+    """Slack's own 429 retry (waits Retry-After, in the call), counting each 429 it sees.
 
-    def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
-                   error: Exception | None = None) -> bool:
+    Built on the public RetryHandler interface (`can_retry`, `prepare_for_next_attempt`) around
+    slack_sdk's RateLimitErrorRetryHandler, not on its private `_can_retry`. Only for replies to a
+    user; the outbox's client has no 429 handler: it records the Retry-After and releases the message.
+    """
+
+    def __init__(self, max_retry_count: int = 1) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.inner = RateLimitErrorRetryHandler(max_retry_count=max_retry_count)
+
+    def can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
+                  error: Exception | None = None) -> bool:
         if response is not None and response.status_code == 429:
             metrics.SLACK_RATE_LIMITED.labels(request.url.rsplit("/", 1)[-1]).inc()
-        return super()._can_retry(state=state, request=request, response=response, error=error)
+        return self.inner.can_retry(state=state, request=request, response=response, error=error)
+
+    def prepare_for_next_attempt(self, *, state: RetryState, request: HttpRequest,
+                                 response: HttpResponse | None = None, error: Exception | None = None) -> None:
+        self.inner.prepare_for_next_attempt(state=state, request=request, response=response, error=error)
 
 
 class InstrumentedWebClient(WebClient):

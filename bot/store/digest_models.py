@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.models import Base
+from bot.store.outbox_models import OutboxColumns
 
 
 class DigestRun(Base):
@@ -31,25 +32,15 @@ class DigestRun(Base):
     deliveries: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class DigestDelivery(Base):
+class DigestDelivery(OutboxColumns, Base):
     """One message of a run: a person's DM or the organisation summary; (period, kind, recipient) is unique."""
 
     __tablename__ = "digest_deliveries"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[str] = mapped_column(ForeignKey("digest_runs.period", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))  # person, summary
-    recipient: Mapped[str] = mapped_column(String(64))  # a Slack user ID (DM) or channel ID
+    # kind: person (a DM) or summary (the channel)
     handle: Mapped[str | None] = mapped_column(String(100))  # the person, for kind "person"
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # the message as rendered when the run was claimed
-    state: Mapped[str] = mapped_column(String(20), default="pending")  # pending, sent, failed, skipped, expired
-    attempts: Mapped[int] = mapped_column(Integer, default=0)  # failures other than rate limiting
-    rate_limited: Mapped[int] = mapped_column(Integer, default=0)  # 429s answered for it
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    claim_token: Mapped[str | None] = mapped_column(String(32))
-    last_error: Mapped[str | None] = mapped_column(Text)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ts: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (

@@ -16,6 +16,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.models import Base
+from bot.store.outbox_models import OutboxColumns
 
 
 class Escalation(Base):
@@ -48,25 +49,16 @@ class Escalation(Base):
     __table_args__ = (Index("ix_escalations_due", "status", "next_due_at"),)
 
 
-class Notification(Base):
-    """One message to send for an escalation, keyed so that it is sent once."""
+class Notification(OutboxColumns, Base):
+    """One message to send for an escalation, keyed so that it is sent once (kinds: page, status, fyi, requester)."""
 
     __tablename__ = "escalation_notifications"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"), index=True)
     # (escalation, kind, level, round, recipient): the idempotency key
     key: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))  # page, status, fyi, requester
-    recipient: Mapped[str] = mapped_column(String(64))  # a Slack user or channel ID
     level: Mapped[int] = mapped_column(Integer, default=0)
     round: Mapped[int] = mapped_column(Integer, default=0)
-    state: Mapped[str] = mapped_column(String(20), default="pending")  # pending, sent, failed
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_error: Mapped[str | None] = mapped_column(Text)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_escalation_notifications_due", "state", "next_attempt_at"),)

@@ -1,7 +1,7 @@
 """Learned phrases: questions taught to the bot, pending until approved or confirmed.
 
 Revision ID: 0006_learning
-Revises: 0005
+Revises: 0006_outbox
 Create Date: 2026-11-29 18:37:15.778991
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_learning"
-down_revision = "0005"
+down_revision = "0006_outbox"
 branch_labels = None
 depends_on = None
 

@@ -15,11 +15,12 @@ from slack_sdk import WebClient
 
 from bot.escalations import service
 from bot.escalations.policy import Policy
-from bot.escalations.ticker import _claim, _send, advance_due, deliver_pending, tick
+from bot.escalations.ticker import advance_due, deliver_pending, outbox, tick
 from bot.ownership import Ownership
 from bot.raci_file import load_yaml
 from bot.slack.notifier import SlackNotifier
 from bot.store.db import Store
+from bot.store.outbox import SendReport
 from tests.fakes.slack_api import FakeSlackApi
 
 ORG = """
@@ -206,11 +207,11 @@ def test_a_crash_between_claim_and_send_loses_nothing(
 ) -> None:
     raise_one(store, ownership, channel=None)
     advance_due(store, now=T0)
-    claimed = _claim(store, now=T0, batch=50)  # this "process" dies before sending
+    claimed = outbox(store, notifier).claim(now=T0, batch=50)  # this "process" dies before sending
     assert len(claimed) == 2
-    assert deliver_pending(store, notifier, now=T0 + timedelta(seconds=10)) == (0, 0)  # still leased
-    assert deliver_pending(store, notifier, now=T0 + timedelta(seconds=61)) == (2, 0)
-    assert deliver_pending(store, notifier, now=T0 + timedelta(seconds=200)) == (0, 0)
+    assert deliver_pending(store, notifier, now=T0 + timedelta(seconds=10)) == SendReport()  # still leased
+    assert deliver_pending(store, notifier, now=T0 + timedelta(seconds=61)) == SendReport(sent=2)
+    assert deliver_pending(store, notifier, now=T0 + timedelta(seconds=200)) == SendReport()
     assert sorted(c.params["channel"] for c in slack.calls("chat.postMessage")) == ["U0LENA001", "U0MAX0001"]
 
 
@@ -246,12 +247,13 @@ def test_a_status_change_while_the_first_status_post_is_in_flight_is_not_posted_
 ) -> None:
     esc = raise_one(store, ownership)
     advance_due(store, now=T0)
-    in_flight = [m for m in _claim(store, now=T0, batch=50) if m.kind == "status"]
+    first = outbox(store, notifier)
+    in_flight = [c for c in first.claim(now=T0, batch=50) if c.message.kind == "status"]
     assert len(in_flight) == 1  # one ticker is posting the first status message...
     service.acknowledge(store, esc.id, by="U0MAX0001", now=T0 + timedelta(seconds=1))  # ...when it changes
     deliver_pending(store, notifier, now=T0 + timedelta(seconds=2))
     assert slack.calls("chat.postMessage", lambda c: c.params.get("channel") == "C0INCIDENT") == []
-    _send(store, notifier, in_flight[0], now=T0 + timedelta(seconds=3))  # the first post lands, ts recorded
+    first.send(in_flight[0], clock=lambda: T0 + timedelta(seconds=3), report=SendReport())  # lands, ts recorded
     deliver_pending(store, notifier, now=T0 + timedelta(seconds=4))
     posts = slack.calls("chat.postMessage", lambda c: c.params.get("channel") == "C0INCIDENT")
     updates = slack.calls("chat.update", lambda c: c.params.get("channel") == "C0INCIDENT")

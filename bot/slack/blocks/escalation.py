@@ -140,4 +140,6 @@ def preview_text(esc: EscalationView) -> str:
 def list_lines(escalations: list[EscalationView]) -> list[str]:
     """`/raci escalations`: one line each."""
     return [f"#{e.id} *{_subject(e)}* — {e.status}, level {e.level} · {escape(truncate(e.problem, 120))}"
+            + "".join(f"\n      :warning: {p.describe(escape)}"
+                      for p in e.deliveries)
             for e in escalations]
