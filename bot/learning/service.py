@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.errors import RaciError
+from bot.learning import notices
 from bot.learning import store as db
 from bot.learning.limits import DEFAULT_CONFIRMATIONS
 from bot.learning.text import clean_phrase, phrase_problem
@@ -33,6 +34,7 @@ class Person:
 
     identity: str
     handle: str | None = None
+    slack_user: str | None = None  # their Slack user ID, to mention them in the approval DMs
     trusted: bool = False  # the terminal: whoever can run `raci` can change the store anyway
 
 
@@ -89,6 +91,11 @@ class Learning:
         scopes = [None, *ownership.doc.teams]
         handles = [h.handle for team in scopes for h in ownership.holders(found, "A", team) if h.handle]
         return list(dict.fromkeys(handles))
+
+    def recipients(self, activity: str) -> dict[str, str]:
+        """Accountable holders with a Slack ID (handle -> ID): whom the approval DMs go to."""
+        people = self.service.current.people
+        return {h: people[h].slack_id for h in self.deciders(activity) if people[h].slack_id}  # type: ignore[misc]
 
     def may_decide(self, person: Person, activity: str) -> bool:
         """True for an admin or an Accountable holder of the activity."""
@@ -150,6 +157,12 @@ class Learning:
                 row.decided_by = person.identity if owner else f"{len(row.pickers)} confirmations"
                 db.audit(session, phrase=row, activity=activity, change="approved" if owner else "confirmed",
                          actor=person.identity, source=source, active=True)
+            if proposed and not activated:
+                notices.enqueue_approval_requests(
+                    session, phrase_id=row.id, phrase=row.phrase, activity=activity,
+                    asker=person.slack_user or person.identity, recipients=self.recipients(activity), now=now)
+            elif activated and not proposed:
+                self._decided(session, row, activity, person if owner else Person(row.decided_by or ""), now)
             return PickResult(_view(row, activity), activated=activated, proposed=proposed and not activated)
 
     # -- decisions -------------------------------------------------------------------------------
@@ -171,6 +184,7 @@ class Learning:
                 found.status, found.decided_by, found.decided_at = status, person.identity, now
                 db.audit(session, phrase=found, activity=activity, change="approved" if approve else "rejected",
                          actor=person.identity, source=source, active=approve or was_active)
+                self._decided(session, found, activity, person, now)
             view = _view(found, activity)
         if changed and (approve or was_active):
             self.service.refresh(force=True)
@@ -270,6 +284,13 @@ class Learning:
                 if name_key(name) == name_key(phrase) or ownership.matcher.phrase_key(name) == key:
                     raise LearningRefused(f"“{phrase[:100]}” is already the name or an alias of {other.name}.")
         return phrase, key
+
+    def _decided(self, session: Session, row: lm.LearnedPhrase, activity: str, person: Person,
+                 now: datetime) -> None:
+        """Update the approval DMs of this phrase: decided, and by whom."""
+        notices.enqueue_decided_updates(session, phrase_id=row.id, phrase=row.phrase, activity=activity,
+                                        status=row.status, decided_by=person.slack_user or person.identity,
+                                        recipients=self.recipients(activity), now=now)
 
     @staticmethod
     def _activity_id(session: Session, activity: str) -> int:
