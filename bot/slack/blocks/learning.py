@@ -37,8 +37,9 @@ class Asked:
     channel: str | None = None  # where it was asked
 
     def encode(self) -> str:
-        return json.dumps({k: v for k, v in asdict(self).items() if v is not None}, separators=(",", ":"),
-                          ensure_ascii=False)
+        # Escaped even here, where Slack shows nothing: a payload never carries a live mention.
+        fields = {k: escape(v) if k == "question" else v for k, v in asdict(self).items() if v is not None}
+        return json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
     def decode(cls, text: str | None) -> Asked | None:
@@ -50,7 +51,12 @@ class Asked:
         if not isinstance(raw, dict) or not isinstance(raw.get("question"), str):
             return None
         fields = {k: raw[k] if isinstance(raw.get(k), str) else None for k in ("team", "asker", "channel")}
-        return cls(question=raw["question"], **fields)
+        return cls(question=unescape(raw["question"]), **fields)
+
+
+def unescape(text: str) -> str:
+    """The text `escape` was given."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def learnable(question: str) -> bool:
