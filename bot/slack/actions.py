@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.slack.blocks.answer import PICK_ACTION, SHARE_ACTION
+from bot.slack.blocks.learning import Asked
 from bot.slack.blocks.listing import PAGE_ACTION
 
 if TYPE_CHECKING:
@@ -37,8 +38,17 @@ def register(app: App, deps: SlackDeps) -> None:
     def pick(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         value = button_value(action)
-        ephemeral = bool(body.get("container", {}).get("is_ephemeral"))
-        message = deps.replies.activity(value.get("a", ""), team=value.get("t"), client=client, shareable=ephemeral)
+        container = body.get("container", {})
+        ephemeral = bool(container.get("is_ephemeral"))
+        asked = Asked.decode(json.dumps({"question": value["question"], "team": value.get("t")})
+                             ) if isinstance(value.get("question"), str) else None
+        if asked is not None:  # an answer to a question we could not answer: the pick also teaches it
+            message = deps.replies.learning.asker_picked(asked, str(value.get("a", "")), user=body["user"]["id"],
+                                                         channel=container.get("channel_id"), client=client,
+                                                         shareable=ephemeral)
+        else:
+            message = deps.replies.activity(value.get("a", ""), team=value.get("t"), client=client,
+                                            shareable=ephemeral)
         respond(replace_original=True, **message.kwargs())
 
     @app.action(re.compile(rf"^{PAGE_ACTION}_(prev|next)$"))

@@ -10,7 +10,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from bot.service import OwnershipService
 from bot.settings import Settings
-from bot.slack import actions, commands, dedup, errors, escalations, events, home, observability
+from bot.slack import actions, commands, dedup, errors, escalations, events, home, learning, observability
 from bot.slack.dedup import Deduplicator
 from bot.slack.deps import SlackDeps
 from bot.slack.escalating import EscalationDesk
@@ -62,6 +62,6 @@ def create_app(settings: Settings, service: OwnershipService, store: Store, *,
     deps = SlackDeps(service=service, store=store, replies=Replies(service, directory, desk),
                      dedup=Deduplicator(store), escalations=desk)
     observability.register(app)  # first: every later middleware and listener logs with the request's ids
-    for module in (errors, dedup, commands, events, actions, escalations, home):
+    for module in (errors, dedup, commands, events, actions, escalations, home, learning):
         module.register(app, deps)
     return app

@@ -49,7 +49,19 @@ class DigestPreference:
     enabled: bool | None  # None: say whether it is on
 
 
-Query = Help | ListActivities | WhoIs | RoleHolders | Ask | Escalate | ListEscalations | DigestPreference
+@dataclass(frozen=True)
+class Teach:
+    phrase: str    # "" when the command was malformed: the reply says how to write it
+    activity: str
+
+
+@dataclass(frozen=True)
+class Forget:
+    phrase: str
+
+
+Query = (Help | ListActivities | WhoIs | RoleHolders | Ask | Escalate | ListEscalations | DigestPreference
+         | Teach | Forget)
 
 
 def strip_bot_mention(text: str) -> str:
@@ -79,6 +91,11 @@ def parse_query(text: str) -> Query:
         return Escalate(rest)
     if verb == "escalations" and not rest:
         return ListEscalations()
+    if verb == "teach" and ("=" in rest or not rest):  # "teach new hires?" without "=" is a question
+        phrase, _, activity = rest.rpartition("=")
+        return Teach(phrase.strip(), activity.strip())
+    if verb == "forget":
+        return Forget(rest)
     if verb == "digest" and rest.casefold() in {"", "on", "off"}:
         return DigestPreference(None if not rest else rest.casefold() == "on")
     return Ask(text.strip())

@@ -13,27 +13,31 @@ from slack_sdk import WebClient
 from bot.answers import Holder
 from bot.digest.preferences import digest_enabled, set_digest_enabled
 from bot.errors import RaciError
+from bot.learning.service import Learning
 from bot.ownership import Ownership
 from bot.raci_file.model import Activity, Person, Role, person_ref
 from bot.service import OwnershipService
 from bot.slack.blocks.answer import answer_message
 from bot.slack.blocks.digest import preference_reply
 from bot.slack.blocks.help import help_message
-from bot.slack.blocks.kit import Message
+from bot.slack.blocks.kit import MAX_VIEW_BLOCKS, Message, divider, fit
 from bot.slack.blocks.listing import ActivityRow, list_message
 from bot.slack.blocks.notes import note_message
 from bot.slack.blocks.people import Profile, RoleView, home_view, not_in_matrix_view, role_message, who_message
 from bot.slack.escalating import EscalationDesk, Origin
+from bot.slack.learning_desk import LearningDesk
 from bot.slack.mentions import Directory
 from bot.slack.queries import (
     Ask,
     DigestPreference,
     Escalate,
+    Forget,
     Help,
     ListActivities,
     ListEscalations,
     Query,
     RoleHolders,
+    Teach,
     WhoIs,
     parse_query,
     slack_user_id,
@@ -59,6 +63,7 @@ class Replies:
         self.service = service
         self.directory = directory
         self.escalations = escalations
+        self.learning = LearningDesk(Learning(service), directory, self)
 
     def to_text(self, text: str, *, asker: Asker, client: WebClient) -> Message:
         """Answer whatever was typed after `/raci` or after mentioning the bot."""
@@ -86,6 +91,10 @@ class Replies:
             return self.escalations.from_text(query.text, origin=origin, client=client)
         if isinstance(query, DigestPreference):
             return self.digest_preference(query.enabled, user=asker.user)
+        if isinstance(query, Teach):
+            return self.learning.teach(query.phrase, query.activity, user=asker.user, client=client)
+        if isinstance(query, Forget):
+            return self.learning.forget(query.phrase, user=asker.user, client=client)
         if isinstance(query, Escalate):
             return self.answer(query.text, asker=asker, client=client)
         if isinstance(query, ListEscalations):
@@ -148,7 +157,11 @@ class Replies:
         person = self.directory.person_for_user(user, client)
         if person is None:
             return not_in_matrix_view()
-        return home_view(_profile(self.service.current, person))
+        view = home_view(_profile(self.service.current, person))
+        pending = self.learning.home_blocks(user, client)
+        if pending:
+            view["blocks"] = fit([*pending, divider(), *view["blocks"]], limit=MAX_VIEW_BLOCKS)
+        return view
 
     def _person(self, text: str, *, client: WebClient) -> Person:
         ownership = self.service.current

@@ -130,7 +130,7 @@ def not_an_activity_message(asked: Asked) -> Message:
     return Message(text, [section(text)])
 
 
-def approval_message(payload: dict[str, Any]) -> Message:
+def approval_message(payload: dict[str, Any], *, suffix: str = "") -> Message:
     """The DM to an Accountable holder: approve or reject a pending phrase (payload from the outbox)."""
     asker = payload.get("asker") or ""
     who = f"<@{asker}>" if asker[:1] in "UW" and asker.isalnum() else escape(asker or "Someone")
@@ -140,8 +140,8 @@ def approval_message(payload: dict[str, Any]) -> Message:
             "Should I answer that question with it from now on?")
     value = {"phrase_id": payload.get("phrase_id")}
     return Message(truncate(text, 3000), [section(text), actions(
-        button("Approve", action_id=LearnAction.APPROVE, value=value, style="primary"),
-        button("Reject", action_id=LearnAction.REJECT, value=value, style="danger"))])
+        button("Approve", action_id=LearnAction.APPROVE + suffix, value=value, style="primary"),
+        button("Reject", action_id=LearnAction.REJECT + suffix, value=value, style="danger"))])
 
 
 def decided_message(payload: dict[str, Any]) -> Message:
@@ -162,8 +162,8 @@ def pending_home_blocks(pending: list[dict[str, Any]], more: int) -> list[Block]
     if not pending:
         return []
     blocks: list[Block] = [section("*Questions waiting for your approval*")]
-    for payload in pending:
-        message = approval_message(payload)
+    for number, payload in enumerate(pending):
+        message = approval_message(payload, suffix=f"_{number}")  # action ids unique within the view
         blocks.extend(message.blocks)
     if more:
         blocks.append(context(f"…and {more} more: `raci learned --pending` lists them all."))
