@@ -28,6 +28,7 @@ from bot.settings import Settings
 from bot.slack.app import create_app, outbox_client, web_client
 from bot.slack.digest_sender import slack_digests
 from bot.slack.notifier import SlackNotifier
+from bot.slack.outbox_transport import slack_messages
 from bot.slack.server import gunicorn_options, probes_app, serve, wsgi_app
 from bot.slack.socket_mode import run_socket_mode
 from bot.store.db import Store
@@ -74,7 +75,8 @@ def build() -> Bot:
     metrics.register_store(store)
     client = web_client(settings)
     sender = outbox_client(settings)
-    ticker = Ticker(store, SlackNotifier(sender), digests=slack_digests(store, sender))
+    ticker = Ticker(store, SlackNotifier(sender), digests=slack_digests(store, sender),
+                    messages=slack_messages(store, sender))
     return Bot(settings, store, service, create_app(settings, service, store, client=client), ticker)
 
 

@@ -226,9 +226,11 @@ def _tick(args: argparse.Namespace, out: TextIO) -> int:
     from bot.slack.app import outbox_client  # the Slack edge, only for the commands that send
     from bot.slack.digest_sender import slack_digests
     from bot.slack.notifier import SlackNotifier
+    from bot.slack.outbox_transport import slack_messages
 
     client = outbox_client(settings.require_bot_token())
-    report = Ticker(store, SlackNotifier(client), digests=slack_digests(store, client)).run_once()
+    report = Ticker(store, SlackNotifier(client), digests=slack_digests(store, client),
+                    messages=slack_messages(store, client)).run_once()
     out.write(f"advanced {report.advanced} escalations, sent {report.sent} messages, {report.failed} failed\n")
     if report.digest is not None and report.digest.start.status != "unscheduled":
         out.write(f"{report.digest}\n")
