@@ -205,3 +205,17 @@ def test_cli_lists_approves_and_forgets(learning: Learning, cli_env: str, capsys
     assert main(["learned", "forget", QUESTION]) == 0
     assert main(["learned", "approve", QUESTION]) == 1
     assert "no learned phrase" in capsys.readouterr().err
+
+
+def test_another_replica_answers_a_newly_active_phrase_after_its_reload_period(learning: Learning, store: Store) -> None:
+    now = [0.0]
+    replica = OwnershipService(store, reload_seconds=30, clock=lambda: now[0])
+    assert replica.current.answer(QUESTION).status == "none"
+    pick(learning, PAT)
+    now[0] = 31.0
+    assert replica.current.answer(QUESTION).status == "none"  # pending phrases answer nothing
+    learning.teach(QUESTION, "PagerDuty rotation mgmt", person=BO, now=NOW)
+    now[0] = 45.0
+    assert replica.current.answer(QUESTION).status == "none"  # not yet checked again: the old index serves
+    now[0] = 62.0
+    assert replica.current.answer(QUESTION).via == "learned"
