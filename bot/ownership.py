@@ -95,7 +95,9 @@ class Ownership:
                           team=scope.key if scope else None, team_name=scope.name if scope else None)
         answer = self.answer_activity(result.activity, team=scope.key if scope else None, query=query,
                                       score=result.score, candidates=candidates)
-        if self.matcher.learned_by(query, result.activity):
+        matched = self.activity(result.activity)
+        # Only activities with learned phrases pay for the second look at the query.
+        if matched is not None and matched.learned and self.matcher.learned_by(query, result.activity):
             answer = dataclasses.replace(answer, via="learned")
         return answer
 

@@ -8,8 +8,8 @@ from bot.learning.limits import MAX_PHRASE_CHARS
 
 
 def clean_phrase(text: str) -> str:
-    """A phrase trimmed with its runs of whitespace collapsed."""
-    return " ".join(text.split())
+    """A phrase trimmed, its runs of whitespace collapsed, without trailing "?", "!" or "." (the same question)."""
+    return " ".join(text.split()).rstrip("?!.… ")
 
 
 def phrase_problem(text: str) -> str | None:

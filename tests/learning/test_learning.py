@@ -207,7 +207,8 @@ def test_cli_lists_approves_and_forgets(learning: Learning, cli_env: str, capsys
     assert "no learned phrase" in capsys.readouterr().err
 
 
-def test_another_replica_answers_a_newly_active_phrase_after_its_reload_period(learning: Learning, store: Store) -> None:
+def test_another_replica_answers_a_newly_active_phrase_after_its_reload_period(learning: Learning,
+                                                                             store: Store) -> None:
     now = [0.0]
     replica = OwnershipService(store, reload_seconds=30, clock=lambda: now[0])
     assert replica.current.answer(QUESTION).status == "none"
