@@ -202,3 +202,15 @@ def test_app_home_shows_an_accountable_holder_the_pending_phrases_with_the_butto
     check_message(None, blocks, view=True)
     shown = json.dumps(blocks, ensure_ascii=False)
     assert "Questions waiting for your approval" in shown and "Approve" in shown and "Reject" in shown
+
+
+def test_a_suggestion_button_answers_and_proposes_the_question_too(app: RunningApp) -> None:
+    question = "office laptops"
+    first = ask(app, question, user="U0ASKER10")
+    suggestion = next(b for b in picker_free_buttons(first) if b["text"]["text"] == "Laptop provisioning")
+    picked = click(app, suggestion, user="U0ASKER10")
+    assert picked.params["replace_original"] is True and header(picked) == "Laptop provisioning"
+    request = dm(app, PAT, "“office laptops” and picked *Laptop provisioning*")
+    approved = click(app, {**picker_free_buttons(request)[0]}, user=BO, channel="D0PAT0001", ephemeral=False)
+    assert "approved by <@U0BO00001>" in approved.params["text"]  # an admin may decide for any activity
+    assert header(ask(app, "Office laptops?", user="U0ASKER11")) == "Laptop provisioning"
