@@ -134,6 +134,7 @@ class Learning:
                      now: datetime) -> PickResult:
         owner = self.may_decide(person, activity)
         with self.service.store.session() as session:
+            db.write_lock(session)
             activity_id = self._activity_id(session, activity)
             row = db.find(session, activity=activity_id, key=key, lock=True)
             if row is not None and row.status != lm.PENDING:
@@ -171,6 +172,7 @@ class Learning:
                source: str | None = None) -> PhraseView:
         """Approve or reject a pending (or active) phrase; refused unless admin or Accountable."""
         with self.service.store.session() as session:
+            db.write_lock(session)
             found = session.get(lm.LearnedPhrase, phrase_id, with_for_update=True)
             if found is None:
                 raise LearningRefused("That phrase is no longer known (it was forgotten, or its activity removed).")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from bot.changes import Change
@@ -33,6 +33,16 @@ def audit(session: Session, *, phrase: lm.LearnedPhrase, activity: str, change: 
 def activity_id(session: Session, name: str) -> int | None:
     """The store id of an activity by name (ignoring case and spacing)."""
     return session.scalar(select(m.Activity.id).where(m.Activity.name_key == name_key(name)))
+
+
+def write_lock(session: Session) -> None:
+    """On SQLite, take the write lock before reading what we will change (PostgreSQL locks the row instead).
+
+    Two picks of one phrase at once then queue, so neither confirmation is lost and neither fails on a
+    stale snapshot.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("DELETE FROM learned_phrases WHERE 1 = 0"))
 
 
 def find(session: Session, *, activity: int, key: str, lock: bool = False) -> lm.LearnedPhrase | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -220,3 +221,23 @@ def test_another_replica_answers_a_newly_active_phrase_after_its_reload_period(l
     assert replica.current.answer(QUESTION).status == "none"  # not yet checked again: the old index serves
     now[0] = 62.0
     assert replica.current.answer(QUESTION).via == "learned"
+
+
+def test_concurrent_picks_of_one_question_by_different_people_all_count(learning: Learning) -> None:
+    people = [Person(f"U0RACE{i:04d}") for i in range(4)]
+    start = threading.Barrier(len(people))
+    results = []
+
+    def race(person: Person) -> None:
+        start.wait()
+        results.append(pick(learning, person, "who refills the printer paper", "Office plants"))
+
+    threads = [threading.Thread(target=race, args=(p,)) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(r.phrase is not None for r in results)
+    [phrase] = learning.phrases()
+    assert phrase.status == "active" and len(phrase.pickers) >= 2
+    assert sum(r.proposed for r in results) == 1  # one DM round, not one per racer
