@@ -101,10 +101,12 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("person", nargs="?", metavar="HANDLE", help="a handle, @handle or Slack ID (default: the summary)")
     d.add_argument("--check-slack", action="store_true",
                    help="ask Slack (users.info) who is gone; needs SLACK_BOT_TOKEN")
-    digest.add_parser("send", parents=[common], help="send this period's digest now if it has not gone yet",
-                      description="Prepare this period's digest if nobody has, and send whatever of it has not "
-                      "gone yet, waiting out Slack's rate limits. Safe beside the app and other sends. Needs "
-                      "SLACK_BOT_TOKEN (and SLACK_API_URL for a non-default Slack host).")
+    d = digest.add_parser("send", parents=[common], help="send this period's digest now if it has not gone yet",
+                          description="Prepare this period's digest if nobody has, and send whatever of it has "
+                          "not gone yet, waiting out Slack's rate limits and outages. Safe beside the app and "
+                          "other sends. Needs SLACK_BOT_TOKEN (and SLACK_API_URL for a non-default Slack host).")
+    d.add_argument("--retry-failed", action="store_true",
+                   help="send again this period's deliveries that failed for good (once the cause is fixed)")
 
     p = sub.add_parser("impact", parents=[common], help="what if this person leaves",
                        description="The activities that would lose their last Responsible or Accountable holder, "
@@ -256,9 +258,9 @@ def _digest(args: argparse.Namespace, out: TextIO) -> int:
     from bot.slack.digest_sender import slack_digests
 
     step = slack_digests(store, outbox_client(settings.require_bot_token()), budget=None)
-    report = step.run(utcnow, send_late=True)
+    report = step.run(utcnow, send_late=True, retry=args.retry_failed)
     out.write(f"{report}\n")
-    return 1 if report.sent.failed else 0
+    return 1 if report.failures else 0
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:

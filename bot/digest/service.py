@@ -11,7 +11,7 @@ from bot.digest.model import Impact, OrgSummary, PersonDigest
 from bot.digest.pacing import Pacer
 from bot.digest.period import DigestNotScheduled, schedule_of
 from bot.digest.runs import LATE_LIMIT, Renderer, RunStart, SlackDirectory, digest_settings, prepare, start_run
-from bot.digest.sender import DigestTransport, SendReport, deliver, pending
+from bot.digest.sender import DigestTransport, SendReport, deliver, failures, pending, retry_failed
 from bot.errors import UnknownPerson
 from bot.matrix import load_ownership
 from bot.store.db import Store
@@ -24,6 +24,8 @@ class DigestReport:
     start: RunStart
     sent: SendReport
     pending: int  # deliveries of this period still to go
+    failures: tuple[tuple[str, str, str | None, str], ...] = ()  # failed for good: (kind, recipient, handle, why)
+    requeued: int = 0  # failed deliveries put back by --retry-failed
 
     def __str__(self) -> str:
         if self.start.status == "unscheduled":
@@ -33,8 +35,15 @@ class DigestReport:
                 "exists": f"digest {when}", "too_late": f"digest {when}: skipped, more than a day late"
                 }[self.start.status]
         s = self.sent
-        return (f"{head}; sent {s.sent}, failed {s.failed}, skipped {s.skipped}, rate limited {s.rate_limited}, "
-                f"{self.pending} still to send")
+        again = f"; retrying {self.requeued} that failed" if self.requeued else ""
+        lines = [f"{head}{again}; sent {s.sent}, failed {s.failed}, skipped {s.skipped}, "
+                 f"rate limited {s.rate_limited}, {self.pending} still to send"]
+        for kind, recipient, handle, why in self.failures:
+            who = f"DM to @{handle} ({recipient})" if kind == "person" else f"summary to {recipient}"
+            lines.append(f"  not delivered: {who}: {why}")
+        if self.failures:
+            lines.append("  fix the cause, then `raci digest send --retry-failed` sends these again")
+        return "\n".join(lines)
 
 
 @dataclass
@@ -49,19 +58,22 @@ class Digests:
     budget: float | None = TICK_BUDGET_SECONDS
     late_limit: timedelta | None = LATE_LIMIT
 
-    def run(self, clock: Callable[[], datetime], *, send_late: bool = False,
+    def run(self, clock: Callable[[], datetime], *, send_late: bool = False, retry: bool = False,
             stop: Callable[[], bool] | None = None) -> DigestReport:
-        """Start this period's run if due (and nobody has), then send what is due for at most `budget` seconds."""
+        """Start this period's run if due (and nobody has), then send what is due for at most `budget` seconds;
+        `retry` first puts back this period's deliveries that failed for good."""
         started = start_run(self.store, now=clock(), renderer=self.renderer, directory=self.directory,
                             late_limit=None if send_late else self.late_limit)
-        sent = SendReport()
-        left = 0
+        sent, left, failed, requeued = SendReport(), 0, [], 0
+        if retry and started.key is not None:
+            with self.store.session() as session:
+                requeued = retry_failed(session, started.key, now=clock())
         if started.status != "unscheduled":
             sent = deliver(self.store, self.transport, clock=clock, pacer=self.pacer, budget=self.budget, stop=stop)
         if started.key is not None:
             with self.store.session() as session:
-                left = pending(session, started.key)
-        return DigestReport(started, sent, left)
+                left, failed = pending(session, started.key), failures(session, started.key)
+        return DigestReport(started, sent, left, tuple(failed), requeued)
 
 
 def preview(store: Store, *, now: datetime, handle: str | None = None,

@@ -16,20 +16,24 @@ How it works, the same for every kind of message:
 A crash between a send and its record can repeat that one message; nothing is ever lost.
 
 Adding a kind of message (learned-phrase approval DMs, ownership-change approvals, delegation
-notices, review DMs) takes two things and nothing else:
+notices, review DMs) is meant to take a kind and a renderer, nothing else:
 
 1. in the feature, in the transaction that decides the message:
    `enqueue_message(session, kind="phrase_approval", key=f"phrase:{id}:{approver}", recipient=slack_id,
-   payload={...plain values...}, now=now, deadline=now + PAGE_DEADLINE)`; the key makes it idempotent;
-2. at the Slack edge, a renderer for the kind: `payload -> Message`, added to `RENDERERS` in
-   `bot/slack/outbox_transport.py`.
+   payload={...plain values...}, now=now)`; the key makes it idempotent, the deadline defaults to a day;
+2. at the Slack edge, a renderer for the kind (`payload -> Message`) in the transport that sends
+   `MessageQueue` (`Outbox(store, MessageQueue(), transport)`), which the ticker runs beside the
+   escalations' queue. NOT WIRED YET: the first feature that enqueues a message adds that
+   transport (a dict kind -> renderer) and one `deliver()` call in the ticker.
 
-The ticker already sends the `outbox_messages` table (`MessageQueue`). A feature whose messages
-need their own table (they are rendered from live rows, superseded or skipped by rules of their
-own, as escalations and digests are) mixes `OutboxColumns` into it and writes a `Queue`:
-`message()` builds what the transport gets, and the hooks `triage()`, `sent()` and `failed()`
-carry its rules (escalations: a status update waits for the first status post in flight and then
-edits it; digests: people who opted out after the run was prepared are skipped).
+A feature whose messages need their own table (they are rendered from live rows, superseded or
+skipped by rules of their own, as escalations and digests are) mixes `OutboxColumns` into it and
+writes a `Queue`: `message()` builds what the transport gets, and the hooks `triage()`, `sent()`
+and `failed()` carry its rules (escalations: a status update waits for the first status post in
+flight and then edits it; digests: people who opted out after the run was prepared are skipped).
+Two tables were kept rather than merged into one: their rows carry different keys (an escalation
+and level; a period and a rendered payload) that their features query, and moving live rows
+between tables during a rolling deploy would risk the very "sent once" this module guarantees.
 """
 
 from __future__ import annotations
