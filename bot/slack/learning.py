@@ -67,7 +67,7 @@ def register(app: App, deps: SlackDeps) -> None:
             return
         approve = action["action_id"].startswith(LearnAction.APPROVE)
         message, replace = desk.decide(phrase_id, approve=approve, user=body["user"]["id"], client=client)
-        if replace and body.get("view"):  # App Home: show the rest of the pending phrases
+        if body.get("view"):  # App Home has no response URL: show it again, with what is still pending
             client.views_publish(user_id=body["user"]["id"], view=deps.replies.home(body["user"]["id"],
                                                                                       client=client))
             return

@@ -102,13 +102,15 @@ class LearningDesk:
 
     def decide(self, phrase_id: int, *, approve: bool, user: str, client: WebClient) -> tuple[Message, bool]:
         """Approve or Reject: (the message, whether it replaces the clicked one); a stranger is refused."""
+        person = self.person(user, client)
         try:
-            decided = self.learning.decide(phrase_id, approve=approve, person=self.person(user, client),
-                                           now=utcnow(), source="slack")
+            decided = self.learning.decide(phrase_id, approve=approve, person=person, now=utcnow(), source="slack")
         except LearningRefused as exc:
             return note_message(f"Sorry, I can't take that from you: {exc}"), False
+        # Decided earlier by someone else (the same way): say who did.
+        by = user if decided.decided_by == person.identity else decided.decided_by
         payload = {"phrase": decided.phrase, "activity": decided.activity, "status": decided.status,
-                   "decided_by": user}
+                   "decided_by": by}
         return blocks.decided_message(payload), True
 
     def teach(self, phrase: str, activity: str, *, user: str, client: WebClient) -> Message:
