@@ -13,6 +13,7 @@ from typing import TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import cli_learned
 from bot import cli_output as render
 from bot.digest.job import person_impact, preview, require_schedule
 from bot.digest.model import OrgSummary
@@ -41,6 +42,7 @@ EXAMPLES = """examples:
   raci export --format csv > matrix.csv
   raci digest preview omar             this week's digest of omar (no HANDLE: the summary)
   raci impact omar                     what loses its last owner if omar leaves
+  raci learned --pending               questions the bot learned, waiting for a decision
 
 DATABASE_URL (or --db) selects the store; the embedded default is sqlite:///raci.db."""
 
@@ -132,6 +134,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("subject", nargs="?", metavar="SUBJECT", help="an activity name, role key or handle")
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(func=_history)
+    cli_learned.add_parser(sub, common)
+    sub.choices["learned"].set_defaults(func=_learned)
     return parser
 
 
@@ -259,6 +263,10 @@ def _history(args: argparse.Namespace, out: TextIO) -> int:
     with store.session() as session:
         out.write(render.history_text(history(session=session, subject=args.subject, limit=args.limit)))
     return 0
+
+
+def _learned(args: argparse.Namespace, out: TextIO) -> int:
+    return cli_learned.run(args, _loaded(args), out)
 
 
 def _tick(args: argparse.Namespace, out: TextIO) -> int:

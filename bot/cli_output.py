@@ -111,7 +111,11 @@ def history_text(events: Sequence[AuditEvent]) -> str:
     for e in events:
         sign = {"added": "+", "changed": "~", "removed": "-"}.get(e.change, "*")
         source = f" from {e.source}" if e.source else ""
-        lines.append(f"{e.at:%Y-%m-%d %H:%M:%S} {e.actor}{source}: {sign} {e.subject_type} {e.subject}")
+        line = f"{e.at:%Y-%m-%d %H:%M:%S} {e.actor}{source}: {sign} {e.subject_type} {e.subject}"
+        if e.subject_type == "learned" and isinstance(e.details, dict):
+            verb = "" if e.change in ("added", "changed", "removed") else f" {e.change}"
+            line += f":{verb} “{e.details.get('phrase', '')}”"
+        lines.append(line)
     return "\n".join(lines) + "\n"
 
 

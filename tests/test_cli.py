@@ -38,7 +38,7 @@ def org(cli_env: str, capsys: pytest.CaptureFixture[str]) -> str:
 def test_ask_json_has_every_field(org: str, capsys: pytest.CaptureFixture[str]) -> None:
     answer = ask_json(capsys, "feature store mgmt")
     assert set(answer) == {"query", "status", "activity", "score", "team", "responsible", "accountable",
-                           "consulted", "informed", "candidates"}
+                           "consulted", "informed", "candidates", "via"}
     assert answer["status"] == "match" and answer["activity"] == "Feature store mgmt"
     assert answer["team"] is None and answer["query"] == "feature store mgmt"
     assert answer["responsible"] == [{"handle": "omar", "name": "Omar Haddad", "slack_id": "U01OMARH06",

@@ -13,7 +13,7 @@ from bot.matching.normalize import stem, tokenize
 from bot.matching.stopwords import FILLER, SITUATION, WEAK
 from bot.matching.typos import TypoIndex
 
-NAME, ALIAS, DESCRIPTION = 0, 1, 2
+NAME, ALIAS, DESCRIPTION, LEARNED = 0, 1, 2, 3
 
 
 class Entry:
@@ -38,6 +38,7 @@ class ActivityIndex:
     def __init__(self, activities: Sequence[ActivityText], synonyms: Iterable[Sequence[str]] = ()) -> None:
         groups = list(BUILTIN_SYNONYMS) + [tuple(group) for group in synonyms]
         self.names = [activity.name for activity in activities]
+        self.number = {name: number for number, name in enumerate(self.names)}
         _check_unique(self.names)
         lexicon = Lexicon(groups)
         self.analyzer = Analyzer(lexicon, self._vocabulary(activities))
@@ -87,6 +88,7 @@ class ActivityIndex:
 
     def _entries(self, number: int, activity: ActivityText) -> list[Entry]:
         texts = [(NAME, activity.name)] + [(ALIAS, alias) for alias in activity.aliases]
+        texts += [(LEARNED, phrase) for phrase in activity.learned]
         if activity.description:
             texts.append((DESCRIPTION, activity.description))
         entries = []
@@ -152,7 +154,8 @@ class ActivityIndex:
 
 
 def _texts(activity: ActivityText) -> list[str]:
-    return [activity.name, *activity.aliases, *([activity.description] if activity.description else [])]
+    return [activity.name, *activity.aliases, *activity.learned,
+            *([activity.description] if activity.description else [])]
 
 
 def _entry_terms(terms: list[Term]) -> tuple[tuple[str, ...], dict[str, tuple[str, int]] | None]:

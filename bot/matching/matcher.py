@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 
 from bot.matching import thresholds as t
-from bot.matching.index import ActivityIndex
+from bot.matching.index import LEARNED, ActivityIndex
 from bot.matching.model import AMBIGUOUS, MATCH, NONE, ActivityText, Candidate, MatchResult
 from bot.matching.scoring import Fit, Slot, fit_activity, query_slots
 
@@ -22,6 +22,18 @@ class Matcher:
 
     def __len__(self) -> int:
         return len(self._index)
+
+    def phrase_key(self, text: str) -> str:
+        """A question as the matcher reads it (its concepts, in order): equal keys are the same question."""
+        concepts = (term.concept for term in self._index.analyzer.terms(text, query=True))
+        return " ".join(dict.fromkeys(concepts))
+
+    def learned_by(self, query: str, activity: str) -> bool:
+        """True when `query` reads exactly as one of `activity`'s learned phrases."""
+        key = self.phrase_key(query)
+        number = self._index.number.get(activity)
+        return bool(key) and number is not None and any(
+            entry.kind == LEARNED and " ".join(entry.terms) == key for entry in self._index.entries_of(number))
 
     def match(self, query: str) -> MatchResult:
         """Match a query to one activity, several equally fitting ones, or none."""

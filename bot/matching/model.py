@@ -14,6 +14,7 @@ class ActivityText:
     name: str
     aliases: tuple[str, ...] = ()
     description: str | None = None
+    learned: tuple[str, ...] = ()   # active learned phrases: matched like aliases, reported as "learned"
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,6 +72,7 @@ class Answer:
     consulted: tuple[Holder, ...] = ()
     informed: tuple[Holder, ...] = ()
     candidates: tuple[Suggestion, ...] = field(default=())
+    via: str | None = None  # "learned" when a learned phrase answered it
 
     def holders(self, letter: str) -> tuple[Holder, ...]:
         return {"R": self.responsible, "A": self.accountable, "C": self.consulted, "I": self.informed}[letter]
@@ -88,6 +89,7 @@ class Answer:
             "consulted": [h.to_json() for h in self.consulted],
             "informed": [h.to_json() for h in self.informed],
             "candidates": [{"activity": c.activity, "score": round(c.score, 3)} for c in self.candidates],
+            "via": self.via,
         }
 
 

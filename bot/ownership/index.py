@@ -35,7 +35,7 @@ class Ownership:
         self.team_by_channel: dict[str, Team] = {c: t for t in doc.teams for c in t.channels}
         self.activities: dict[str, Activity] = {name_key(a.name): a for a in doc.activities}
         self.matcher = Matcher(
-            (ActivityText(a.name, tuple(a.aliases), a.description) for a in doc.activities),
+            (ActivityText(a.name, tuple(a.aliases), a.description, tuple(a.learned or ())) for a in doc.activities),
             [tuple(group) for group in doc.synonyms],
         )
         self._involvements: dict[str, list[Involvement]] | None = None
@@ -103,8 +103,13 @@ class Ownership:
         if result.status != "match" or result.activity is None:
             return Answer(query=query, status=result.status, score=result.score, candidates=candidates,
                           team=scope.key if scope else None, team_name=scope.name if scope else None)
-        return self.answer_activity(result.activity, team=scope.key if scope else None, query=query,
-                                    score=result.score, candidates=candidates)
+        answer = self.answer_activity(result.activity, team=scope.key if scope else None, query=query,
+                                      score=result.score, candidates=candidates)
+        matched = self.activity(result.activity)
+        # Only activities with learned phrases pay for the second look at the query.
+        if matched is not None and matched.learned and self.matcher.learned_by(query, result.activity):
+            answer = dataclasses.replace(answer, via="learned")
+        return answer
 
     def answer_activity(
         self, name: str, *, team: str | None = None, query: str | None = None, score: float = 1.0,

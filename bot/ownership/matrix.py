@@ -18,6 +18,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from bot.errors import InvalidRaciFile, RaciError
+from bot.learning import store as learned_store
 from bot.ownership.index import Ownership
 from bot.raci_file import CSV_SUFFIXES, limits, load_file
 from bot.raci_file.csv_io import CsvMatrix, dump_csv
@@ -27,6 +28,7 @@ from bot.raci_file.model import Activity, RaciDocument, name_key
 from bot.raci_file.rules import check
 from bot.raci_file.yaml_io import dump_yaml
 from bot.store import models as m
+from bot.store.audit import record_changes
 from bot.store.db import Store
 from bot.store.snapshot import is_empty, stored_document
 from bot.store.sync import write_document
@@ -144,15 +146,27 @@ def import_file(
     _lock_imports(session)
     progress("reading the store")
     doc, findings = read_file(path, current=_current(session, path), progress=progress)
+    stored = _stored_activity_names(session)
     if not allow_mass_removal and not _only_first_loaded(session):
-        guard_mass_removal(_stored_activity_names(session), doc, source=str(path))
-    changes = write_document(session, doc, actor=actor or default_actor(), source=str(path), progress=progress)
+        guard_mass_removal(stored, doc, source=str(path))
+    changes = _write(session, stored, doc, actor=actor or default_actor(), source=str(path), progress=progress)
     return ImportReport(source=str(path), changes=changes, findings=findings)
 
 
 def _current(session: Session, path: str | Path) -> RaciDocument:
     """What reading `path` needs of the store: all of it for a CSV (merged into it), else no activities."""
     return stored_document(session, activities=Path(path).suffix.lower() in CSV_SUFFIXES)
+
+
+def _write(session: Session, stored: list[str], doc: RaciDocument, *, actor: str, source: str,
+           action: str = "import", progress: Progress = _quiet) -> list[Change]:
+    """Write the document, then its learned phrases; the phrases of removed activities are reported."""
+    kept = {name_key(a.name) for a in doc.activities}
+    gone = learned_store.active_phrases_of(session, [name for name in stored if name_key(name) not in kept])
+    changes = write_document(session, doc, actor=actor, source=source, action=action, progress=progress)
+    learned = learned_store.sync_learned(session, doc, key_of=lambda: Ownership(doc).matcher.phrase_key, gone=gone)
+    record_changes(session, learned, actor=actor, source=source, action=action)
+    return changes + learned
 
 
 def ensure_loaded(store: Store, path: str | Path, *, actor: str | None = None) -> ImportReport | None:
@@ -165,7 +179,7 @@ def ensure_loaded(store: Store, path: str | Path, *, actor: str | None = None) -
         if not is_empty(session):  # another process loaded it while we waited for the lock
             return None
         doc, findings = read_file(path, current=_current(session, path))
-        changes = write_document(session, doc, actor=actor or default_actor(), source=str(path), action=FIRST_LOAD)
+        changes = _write(session, [], doc, actor=actor or default_actor(), source=str(path), action=FIRST_LOAD)
     return ImportReport(source=str(path), changes=changes, findings=findings)
 
 
@@ -187,7 +201,8 @@ def check_store(*, session: Session) -> list[Finding]:
     return check(stored_document(session), source="store")
 
 
-MATRIX_ACTIONS = ("import", "slack_id_learned")  # audit actions that change what the index answers
+# audit actions that change what the index answers
+MATRIX_ACTIONS = ("import", "slack_id_learned", learned_store.ACTIVE_ACTION)
 
 
 def store_revision(session: Session) -> int:

@@ -46,7 +46,8 @@ def _fmt(value: Any) -> str:
 
 @functools.cache
 def _content_fields(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls) if f.name != "line")
+    # where it was defined (`line`) and learned phrases (compare=False) are not matrix content
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name != "line" and f.compare)
 
 
 def _fields(item: Any) -> dict[str, Any]:
@@ -110,6 +111,10 @@ def diff_extras(old: RaciDocument, new: RaciDocument) -> list[Change]:
                 for g in old.synonyms if tuple(g) not in new_syn]
     a, b = _fields(old.settings), _fields(new.settings)
     for group in b:
+        if not isinstance(b[group], dict):  # a plain setting such as admins
+            if a[group] != b[group]:
+                changes.append(Change("settings", group, "changed", {group: [a[group], b[group]]}))
+            continue
         delta = {f"{group}.{f}": [a[group][f], b[group][f]] for f in b[group] if a[group][f] != b[group][f]}
         if delta:
             changes.append(Change("settings", group, "changed", delta))

@@ -74,13 +74,28 @@ class DigestSettings:
 
 
 @dataclass
-class OrgSettings:
-    escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
-    digest: DigestSettings = field(default_factory=DigestSettings)
+class LearningSettings:
+    channel: str | None = None  # where "None of these" questions go
+    confirmations: int | None = None  # different pickers that make a phrase active (default 2)
     line: int | None = field(default=None, compare=False)
 
     def is_empty(self) -> bool:
-        return self.escalation.is_empty() and self.digest.is_empty()
+        return self.channel is None and self.confirmations is None
+
+
+@dataclass
+class OrgSettings:
+    escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
+    digest: DigestSettings = field(default_factory=DigestSettings)
+    # handles of the matrix's admins: they may approve, teach and forget learned phrases anywhere
+    admins: list[str] = field(default_factory=list)
+    learning: LearningSettings = field(default_factory=LearningSettings)
+    line: int | None = field(default=None, compare=False)
+    admins_line: int | None = field(default=None, compare=False)
+
+    def is_empty(self) -> bool:
+        return (self.escalation.is_empty() and self.digest.is_empty() and not self.admins
+                and self.learning.is_empty())
 
 
 @dataclass
@@ -92,6 +107,9 @@ class Activity:
     raci: dict[str, list[str]] = field(default_factory=dict)
     escalation: EscalationPolicy | None = None
     line: int | None = field(default=None, compare=False)
+    # active learned phrases; None when the file says nothing about them (the store's are kept)
+    learned: list[str] | None = field(default=None, compare=False)
+    learned_line: int | None = field(default=None, compare=False)
 
     def refs(self, letter: str) -> list[str]:
         return self.raci.get(letter, [])

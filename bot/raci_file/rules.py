@@ -24,6 +24,8 @@ def check(doc: RaciDocument, *, source: str | None = None) -> list[Finding]:
     rules.storable()
     rules.references()
     rules.activity_names()
+    rules.learned_phrases()
+    rules.admins()
     rules.team_channels()
     rules.schedules()
     rules.gaps()
@@ -125,6 +127,22 @@ class _Rules:
                 where = f" (line {other.line})" if other.line is not None else ""
                 message = f'{kind} "{spelled}" is already used by activity "{other.name}"{where}'
                 self.add("error", activity_subject(activity), message, activity.line)
+
+    def learned_phrases(self) -> None:
+        """A learned phrase is never another activity's name or alias (those always win)."""
+        named = {name_key(n): a for a in self.doc.activities for n in (a.name, *a.aliases)}
+        for activity in self.doc.activities:
+            for phrase in activity.learned or ():
+                other = named.get(name_key(phrase))
+                if other is not None and other is not activity:
+                    message = (f'learned "{phrase}" is the name or an alias of activity "{other.name}"; '
+                               "remove it (the name or alias already answers it)")
+                    self.add("error", activity_subject(activity), message, activity.learned_line)
+
+    def admins(self) -> None:
+        """Every admin is a person of the matrix."""
+        for handle in self.doc.settings.admins:
+            self.person_exists(handle, "settings", self.doc.settings.admins_line, "in settings.admins")
 
     def team_channels(self) -> None:
         """A channel belongs to at most one team."""

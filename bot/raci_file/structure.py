@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from bot.learning.text import clean_phrase, phrase_problem
 from bot.raci_file.findings import Finding, Kind
 from bot.raci_file.hints import describe, did_you_mean
 from bot.raci_file.model import (
@@ -13,6 +14,7 @@ from bot.raci_file.model import (
     Activity,
     DigestSettings,
     EscalationPolicy,
+    LearningSettings,
     OrgSettings,
     Person,
     RaciDocument,
@@ -29,8 +31,9 @@ _SECTION_FIELDS = frozenset(SECTIONS)
 PERSON_FIELDS = frozenset({"handle", "name", "slack_id", "email", "active"})
 ROLE_FIELDS = frozenset({"key", "name", "aliases", "description", "members", "slack_usergroup"})
 TEAM_FIELDS = frozenset({"key", "name", "channels", "members"})
-ACTIVITY_FIELDS = frozenset({"name", "aliases", "description", "raci", "escalation"})
-SETTINGS_FIELDS = frozenset({"escalation", "digest"})
+ACTIVITY_FIELDS = frozenset({"name", "aliases", "description", "raci", "escalation", "learned"})
+SETTINGS_FIELDS = frozenset({"escalation", "digest", "admins", "learning"})
+LEARNING_FIELDS = frozenset({"channel", "confirmations"})
 ESCALATION_FIELDS = frozenset({"ack_timeout", "repeats"})
 DIGEST_FIELDS = frozenset({"schedule", "timezone", "channel", "direct_messages"})
 
@@ -287,7 +290,21 @@ class _Reader:
             return None
         if escalation is not None and escalation.is_empty():
             escalation = None
-        return Activity(name, aliases, description, raci, escalation, line=entry.line)
+        learned_line = entry.key_lines.get("learned", entry.line)
+        learned = self.learned(entry, subject, learned_line) if entry.get("learned") is not None else None
+        return Activity(name, aliases, description, raci, escalation, line=entry.line, learned=learned,
+                        learned_line=learned_line)
+
+    def learned(self, entry: Any, subject: str, line: int | None) -> list[str]:
+        """An activity's learned phrases: texts a learned phrase may be (no NUL, not too long)."""
+        phrases = []
+        for phrase in self.texts(entry, "learned", subject, single=True):
+            problem = phrase_problem(phrase)
+            if problem is not None:
+                self.error(subject, f"learned {phrase[:60]!r}: {problem}", line)
+            else:
+                phrases.append(clean_phrase(phrase))
+        return list(dict.fromkeys(phrases))
 
     def raci(self, value: Any, subject: str, line: int) -> dict[str, list[str]]:
         if value is None:
@@ -345,7 +362,28 @@ class _Reader:
             settings.escalation = self.escalation(mapping["escalation"], "settings", mapping.key_lines["escalation"])
         if mapping.get("digest") is not None:
             settings.digest = self.digest(mapping["digest"], mapping.key_lines["digest"])
+        if mapping.get("admins") is not None:
+            settings.admins = self.texts(mapping, "admins", "settings")
+            settings.admins_line = mapping.key_lines["admins"]
+        if mapping.get("learning") is not None:
+            settings.learning = self.learning(mapping["learning"], mapping.key_lines["learning"])
         return settings
+
+    def learning(self, value: Any, line: int) -> LearningSettings:
+        learning = LearningSettings(line=line)
+        mapping = self.mapping(value, "settings", line, "learning", LEARNING_FIELDS)
+        if mapping is None:
+            return learning
+        learning.channel = self.text(mapping, "channel", "settings", pattern=CHANNEL_ID,
+                                     hint="is not a Slack channel ID (C or G, then capitals and digits)")
+        confirmations = mapping.get("confirmations")
+        if confirmations is not None:
+            if isinstance(confirmations, bool) or not isinstance(confirmations, int) or confirmations < 1:
+                self.error("settings", "settings.learning.confirmations must be a whole number 1 or more, "
+                           f"got {describe(confirmations)}", mapping.key_lines["confirmations"])
+            else:
+                learning.confirmations = confirmations
+        return learning
 
     def digest(self, value: Any, line: int) -> DigestSettings:
         digest = DigestSettings()

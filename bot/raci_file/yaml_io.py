@@ -152,6 +152,7 @@ def _activity(activity: Activity) -> Fields:
     fields = [("name", yaml_scalar(activity.name))]
     _add(fields, "aliases", activity.aliases)
     _add(fields, "description", activity.description)
+    _add(fields, "learned", activity.learned)
     raci = activity.raci
     if raci:
         letters = [(letter, _flow_list(raci[letter])) for letter in LETTERS if letter in raci]
@@ -180,4 +181,10 @@ def _settings(settings: OrgSettings) -> str:
         for key in ("schedule", "timezone", "channel", "direct_messages"):
             _add(digest_fields, key, getattr(digest, key))
         fields.append(("digest", _nested(digest_fields, "  ")))
+    _add(fields, "admins", settings.admins)
+    if not settings.learning.is_empty():
+        learning_fields: Fields = []
+        _add(learning_fields, "channel", settings.learning.channel)
+        _add(learning_fields, "confirmations", settings.learning.confirmations)
+        fields.append(("learning", _nested(learning_fields, "  ")))
     return "settings:" + _nested(fields, "").replace(": \n", ":\n") + "\n"

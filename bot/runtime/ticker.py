@@ -21,6 +21,7 @@ from bot.escalations.ticker import tick as tick_escalations
 from bot.escalations.views import Notifier
 from bot.runtime.outage_log import OutageLog
 from bot.store.db import Store
+from bot.store.outbox import Outbox, OutgoingMessage
 
 log = logging.getLogger(__name__)
 # SIGTERM waits this long for the pass in progress (Kubernetes gives 30 s; gunicorn's own grace is 10 s).
@@ -58,15 +59,20 @@ class Ticker:
     notifier: Notifier
     clock: Callable[[], datetime] = utcnow
     digests: Digests | None = None
+    messages: Outbox[OutgoingMessage] | None = None  # outbox_messages: learned-phrase approval DMs, ...
     _stop: threading.Event | None = field(default=None, init=False, repr=False)
 
     def run_once(self) -> TickSummary:
         """One pass over everything that is due now: escalations, then the digest."""
-        escalations = tick_escalations(self.store, self.notifier, now=self.clock())
+        escalations = self.run_escalations()
         return TickSummary(escalations, self.run_digest())
 
     def run_escalations(self) -> TickReport:
-        return tick_escalations(self.store, self.notifier, now=self.clock())
+        """Escalations, then the outbox's other messages (short DMs, sent beside the pages)."""
+        report = tick_escalations(self.store, self.notifier, now=self.clock())
+        if self.messages is not None:
+            self.messages.deliver(clock=self.clock)
+        return report
 
     def run_digest(self) -> DigestReport | None:
         """The digest step; a started ticker's stop event ends its sending between two messages."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.slack.blocks.learning import Asked
 from bot.slack.blocks.payloads import ActivityRef, AnswerAction, ListAction, ListPage, decode
 
 if TYPE_CHECKING:
@@ -28,9 +30,18 @@ def register(app: App, deps: SlackDeps) -> None:
     @app.action(re.compile(rf"^{AnswerAction.PICK}_\d+$"))
     def pick(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        ref = ActivityRef.from_value(decode(action.get("value")))
-        ephemeral = bool(body.get("container", {}).get("is_ephemeral"))
-        message = deps.replies.activity(ref.activity, team=ref.team, client=client, shareable=ephemeral)
+        value = decode(action.get("value"))
+        ref = ActivityRef.from_value(value)
+        container = body.get("container", {})
+        ephemeral = bool(container.get("is_ephemeral"))
+        question = value.get("question")
+        if isinstance(question, str):  # an answer to a question we could not answer: the pick also teaches it
+            asked = Asked(question=Asked.decode(json.dumps({"question": question})).question, team=ref.team)
+            message = deps.replies.learning.asker_picked(asked, ref.activity, user=body["user"]["id"],
+                                                         channel=container.get("channel_id"), client=client,
+                                                         shareable=ephemeral)
+        else:
+            message = deps.replies.activity(ref.activity, team=ref.team, client=client, shareable=ephemeral)
         respond(replace_original=True, **message.kwargs())
 
     @app.action(re.compile(rf"^{ListAction.PAGE}_(prev|next)$"))

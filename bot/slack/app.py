@@ -11,13 +11,14 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 from bot.ownership.live import OwnershipService
 from bot.runtime.ticker import Ticker
 from bot.settings import Settings
-from bot.slack import actions, commands, dedup, errors, escalations, events, home, observability
+from bot.slack import actions, commands, dedup, errors, escalations, events, home, learning, observability
 from bot.slack.deps import SlackDeps
 from bot.slack.digest_sender import slack_digests
 from bot.slack.directory import PeopleDirectory
 from bot.slack.escalation_desk import EscalationDesk
 from bot.slack.notifier import SlackNotifier
 from bot.slack.observability import CountingRateLimitHandler, InstrumentedWebClient
+from bot.slack.outbox_transport import slack_messages
 from bot.slack.replies import Replies
 from bot.store.db import Store
 from bot.store.slack_events import Deduplicator
@@ -39,7 +40,8 @@ def build_ticker(store: Store, client: WebClient) -> Ticker:
     """The ticker the app runs in-process and `raci tick` runs once: escalations, then the digest, via the outbox's
     client (see `for_outbox`)."""
     sender = for_outbox(client)
-    return Ticker(store, SlackNotifier(sender), digests=slack_digests(store, sender))
+    return Ticker(store, SlackNotifier(sender), digests=slack_digests(store, sender),
+                  messages=slack_messages(store, sender))
 
 
 def outbox_client(settings: Settings) -> WebClient:
@@ -71,6 +73,6 @@ def create_app(settings: Settings, service: OwnershipService, store: Store, *,
     deps = SlackDeps(service=service, store=store, replies=Replies(service, directory, desk),
                      dedup=Deduplicator(store), escalations=desk)
     observability.register(app)  # first: every later middleware and listener logs with the request's ids
-    for module in (errors, dedup, commands, events, actions, escalations, home):
+    for module in (errors, dedup, commands, events, actions, escalations, home, learning):
         module.register(app, deps)
     return app

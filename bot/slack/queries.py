@@ -52,7 +52,21 @@ class ShowMatrix:
     text: str  # a filter, or a team's key or name; "" for everything
 
 
-Query = Help | ListActivities | WhoIs | RoleHolders | Ask | Escalate | ListEscalations | DigestPreference | ShowMatrix
+
+@dataclass(frozen=True)
+class Teach:
+    phrase: str    # "" when the command was malformed: the reply says how to write it
+    activity: str
+
+
+@dataclass(frozen=True)
+class Forget:
+    phrase: str
+
+
+
+Query = (Help | ListActivities | WhoIs | RoleHolders | Ask | Escalate | ListEscalations | DigestPreference
+         | ShowMatrix | Teach | Forget)
 
 
 def strip_bot_mention(text: str) -> str:
@@ -83,6 +97,11 @@ def parse_query(text: str) -> Query:
         return ListEscalations()
     if verb == "matrix":
         return ShowMatrix(rest)
+    if verb == "teach" and ("=" in rest or not rest):  # "teach new hires?" without "=" is a question
+        phrase, _, activity = rest.rpartition("=")
+        return Teach(phrase.strip(), activity.strip())
+    if verb == "forget":
+        return Forget(rest)
     if verb == "digest" and rest.casefold() in {"", "on", "off"}:
         return DigestPreference(None if not rest else rest.casefold() == "on")
     return Ask(text.strip())

@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 
 from bot.digest.preferences import digest_enabled, set_digest_enabled
 from bot.errors import RaciError
+from bot.learning.service import Learning
 from bot.ownership.answers import Holder, holder_of
 from bot.ownership.index import Ownership
 from bot.ownership.live import OwnershipService
@@ -21,24 +22,27 @@ from bot.raci_file.model import Activity, Person, Role, person_ref
 from bot.slack.blocks.answer import answer_message
 from bot.slack.blocks.digest import preference_reply
 from bot.slack.blocks.help import help_message
-from bot.slack.blocks.kit import Message
+from bot.slack.blocks.kit import MAX_VIEW_BLOCKS, Message, divider, fit
 from bot.slack.blocks.listing import ActivityRow, list_message
 from bot.slack.blocks.notes import note_message
 from bot.slack.blocks.people import Profile, RoleView, home_view, not_in_matrix_view, role_message, who_message
 from bot.slack.directory import PeopleDirectory
 from bot.slack.escalation_desk import EscalationDesk, Origin
+from bot.slack.learning_desk import LearningDesk
 from bot.slack.matrix_files import ON_ITS_WAY, MatrixFiles
 from bot.slack.observability import count_answer
 from bot.slack.queries import (
     Ask,
     DigestPreference,
     Escalate,
+    Forget,
     Help,
     ListActivities,
     ListEscalations,
     Query,
     RoleHolders,
     ShowMatrix,
+    Teach,
     WhoIs,
     parse_query,
     slack_user_id,
@@ -65,6 +69,7 @@ class Replies:
         self.directory = directory
         self.escalations = escalations
         self.matrix_files = MatrixFiles(service)
+        self.learning = LearningDesk(Learning(service), directory, self)
 
     def to_text(self, text: str, *, asker: Asker, client: WebClient,
                 progress: Callable[[Message], None] | None = None) -> Message:
@@ -99,6 +104,10 @@ class Replies:
                 return self.escalations.from_text(text, origin=origin, client=client)
             case DigestPreference(enabled=enabled):
                 return self.digest_preference(enabled, user=asker.user)
+            case Teach(phrase=phrase, activity=activity):
+                return self.learning.teach(phrase, activity, user=asker.user, client=client)
+            case Forget(phrase=phrase):
+                return self.learning.forget(phrase, user=asker.user, client=client)
             case Ask(text=text):
                 return self.answer(text, asker=asker, client=client)
             case _:
@@ -159,7 +168,11 @@ class Replies:
         person = self.directory.person_for_user(user, client)
         if person is None:
             return not_in_matrix_view()
-        return home_view(_profile(self.service.current, person))
+        view = home_view(_profile(self.service.current, person))
+        pending = self.learning.home_blocks(user, client)
+        if pending:
+            view["blocks"] = fit([*pending, divider(), *view["blocks"]], limit=MAX_VIEW_BLOCKS)
+        return view
 
     def _person(self, text: str, *, client: WebClient) -> Person:
         ownership = self.service.current

@@ -4,4 +4,10 @@ Every model module is imported here so that `Base.metadata` (Alembic's target) i
 whichever module a caller imports first.
 """
 
-from bot.store import digest_models, escalation_models, models, outbox_models  # noqa: F401
+from bot.store import (  # noqa: F401
+    digest_models,
+    escalation_models,
+    learning_models,
+    models,
+    outbox_models,
+)

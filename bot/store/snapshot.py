@@ -14,12 +14,14 @@ from bot.raci_file.model import (
     Activity,
     DigestSettings,
     EscalationPolicy,
+    LearningSettings,
     OrgSettings,
     Person,
     RaciDocument,
     Role,
     Team,
 )
+from bot.store import learning_models as lm
 from bot.store import models as m
 
 
@@ -146,15 +148,24 @@ def _add_assignments(
         letters[aid].setdefault(letter, []).append(ref)
     for aid, raci in letters.items():
         activities[aid].raci = {k: raci[k] for k in ("R", "A", "C", "I") if k in raci}
+    learned = select(lm.LearnedPhrase.activity_id, lm.LearnedPhrase.phrase).where(lm.LearnedPhrase.status == lm.ACTIVE)
+    if ids is not None:
+        learned = learned.where(lm.LearnedPhrase.activity_id.in_(ids))
+    for aid, phrase in session.execute(learned.order_by(lm.LearnedPhrase.id)):
+        activity = activities[aid]
+        activity.learned = [*(activity.learned or []), phrase]
 
 
 def _read_settings(session: Session) -> OrgSettings:
     values = dict(session.execute(select(m.OrgSetting.key, m.OrgSetting.value)).all())
     escalation = values.get("escalation") or {}
     digest = values.get("digest") or {}
+    learning = values.get("learning") or {}
     return OrgSettings(
         escalation=EscalationPolicy(ack_timeout=escalation.get("ack_timeout"),
                                     repeats=escalation.get("repeats")),
         digest=DigestSettings(schedule=digest.get("schedule"), timezone=digest.get("timezone"),
                               channel=digest.get("channel"), direct_messages=digest.get("direct_messages")),
+        admins=list((values.get("admins") or {}).get("handles") or []),
+        learning=LearningSettings(channel=learning.get("channel"), confirmations=learning.get("confirmations")),
     )

@@ -192,4 +192,10 @@ def _write_settings(session: Session, new: RaciDocument) -> None:
         rows.append({"key": "digest", "value": {
             "schedule": digest.schedule, "timezone": digest.timezone, "channel": digest.channel,
             "direct_messages": digest.direct_messages}})
+    if new.settings.admins:
+        rows.append({"key": "admins", "value": {"handles": list(new.settings.admins)}})
+    learning = new.settings.learning
+    if not learning.is_empty():
+        rows.append({"key": "learning", "value": {"channel": learning.channel,
+                                                  "confirmations": learning.confirmations}})
     _insert(session, m.OrgSetting, rows)

@@ -6,7 +6,8 @@ from typing import Any
 
 LIMITS = {"message_blocks": 50, "view_blocks": 100, "section_text": 3000, "header_text": 150, "button_text": 75,
           "button_value": 2000, "context_elements": 10, "context_text": 2000, "actions_elements": 25,
-          "section_fields": 10, "field_text": 2000, "action_id": 255}
+          "section_fields": 10, "field_text": 2000, "action_id": 255, "block_id": 255,
+          "placeholder_text": 150}
 KNOWN_BLOCKS = {"header", "section", "context", "actions", "divider"}
 
 
@@ -44,8 +45,20 @@ def _check_block(block: dict[str, Any], action_ids: list[str]) -> None:
             assert 0 < len(element["text"]) <= LIMITS["context_text"]
     elif kind == "actions":
         assert 0 < len(block["elements"]) <= LIMITS["actions_elements"]
+        assert len(block.get("block_id", "")) <= LIMITS["block_id"]
         for element in block["elements"]:
-            _check_button(element, action_ids)
+            if element["type"] == "external_select":
+                _check_select(element, action_ids)
+            else:
+                _check_button(element, action_ids)
+
+
+def _check_select(select: dict[str, Any], action_ids: list[str]) -> None:
+    """An external_select: its options come from our options endpoint, so there are none inline."""
+    assert "options" not in select and select["placeholder"]["type"] == "plain_text"
+    assert 0 < len(select["placeholder"]["text"]) <= LIMITS["placeholder_text"]
+    assert 0 < len(select["action_id"]) <= LIMITS["action_id"]
+    action_ids.append(select["action_id"])
 
 
 def _check_button(button: dict[str, Any], action_ids: list[str]) -> None:

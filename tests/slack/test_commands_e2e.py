@@ -35,7 +35,7 @@ def click(app: RunningApp, button: dict, *, ephemeral: bool = True, user: str = 
 
 
 def buttons(call: Call) -> list[dict]:
-    return [e for b in call.params["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    return [e for b in call.params["blocks"] if b["type"] == "actions" for e in b["elements"] if e["type"] == "button"]
 
 
 def header(call: Call) -> str:
@@ -121,7 +121,7 @@ def test_ambiguous_asks_which_and_a_click_answers_for_that_one(running_app: Runn
     answer = ask(running_app, "monitoring")
     assert "Did you mean" in section_text(answer)
     assert "<@" not in answer.blocks_text()
-    choices = {b["text"]["text"]: b for b in buttons(answer)}
+    choices = {b["text"]["text"]: b for b in buttons(answer) if b["action_id"].startswith("raci_pick_")}
     assert set(choices) == {"Model monitoring", "Data monitoring"}
     picked = click(running_app, choices["Data monitoring"])
     assert picked.params["replace_original"] is True

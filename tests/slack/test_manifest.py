@@ -30,7 +30,8 @@ def test_manifest_declares_the_command_events_interactivity_and_app_home(manifes
     settings = manifest["settings"]
     assert set(settings["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im", "app_home_opened"}
     assert settings["interactivity"]["is_enabled"] is True
-    urls = {command["url"], settings["event_subscriptions"]["request_url"], settings["interactivity"]["request_url"]}
+    urls = {command["url"], settings["event_subscriptions"]["request_url"], settings["interactivity"]["request_url"],
+            settings["interactivity"]["message_menu_options_url"]}
     assert len(urls) == 1 and urls.pop().endswith("/slack/events")
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True

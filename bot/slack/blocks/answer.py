@@ -15,6 +15,7 @@ from bot.slack.blocks.kit import (
     section,
     truncate,
 )
+from bot.slack.blocks.learning import Asked, learnable, picker_block
 from bot.slack.blocks.payloads import ActivityRef, AnswerAction
 from bot.slack.mentions import holders_text
 
@@ -54,15 +55,23 @@ def answer_text(answer: Answer) -> str:
 
 
 def _candidate_buttons(answer: Answer) -> Block:
+    # The question rides along (when short enough to learn), so a click also teaches it.
+    question = {"question": escape(answer.query)} if learnable(answer.query) else {}
     return actions(*(button(c.activity, action_id=f"{AnswerAction.PICK}_{i}",
-                            value=ActivityRef(c.activity, answer.team).to_value())
+                            value={**ActivityRef(c.activity, answer.team).to_value(), **question})
                      for i, c in enumerate(answer.candidates[:MAX_CANDIDATES])))
+
+
+def _picker(answer: Answer) -> list[Block]:
+    """The searchable picker over every activity and "None of these", when the question can be learned."""
+    picker = picker_block(Asked(question=answer.query, team=answer.team))
+    return [picker] if picker is not None else []
 
 
 def build_ambiguous_blocks(answer: Answer) -> list[Block]:
     """Several activities fit equally well: "Did you mean …?" with a button for each."""
     names = " or ".join(f"*{escape(c.activity)}*" for c in answer.candidates[:MAX_CANDIDATES])
-    return [section(f"Did you mean {names}?"), _candidate_buttons(answer),
+    return [section(f"Did you mean {names}?"), _candidate_buttons(answer), *_picker(answer),
             context(f"You asked: “{escape(truncate(answer.query, 300))}”")]
 
 
@@ -72,7 +81,9 @@ def build_none_blocks(answer: Answer) -> list[Block]:
     if answer.candidates:
         blocks.append(section("Maybe one of these?"))
         blocks.append(_candidate_buttons(answer))
-    blocks.append(context("Try `/raci list` to see every activity I know, or `/raci help`."))
+    blocks += _picker(answer)
+    blocks.append(context("Pick the activity you meant and I'll learn the question; "
+                          "`/raci list` shows every activity I know."))
     return blocks
 
 

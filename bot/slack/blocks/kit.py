@@ -67,6 +67,11 @@ def truncate_escaped(text: str, limit: int) -> str:
     return cut + "…"
 
 
+def divider() -> Block:
+    """A horizontal rule between groups of blocks."""
+    return {"type": "divider"}
+
+
 def section(markdown: str, *, accessory: Block | None = None) -> Block:
     block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": truncate(markdown, MAX_SECTION_TEXT)}}
     if accessory is not None:

@@ -84,9 +84,11 @@ def test_none_is_friendly_with_suggestions_and_never_mentions() -> None:
     assert "<@" not in shown and "<!" not in shown
 
 
-def test_none_without_suggestions_has_no_buttons() -> None:
+def test_none_without_suggestions_offers_only_the_picker_and_none_of_these() -> None:
     message = answer_message(Answer(query="pizza", status="none"))
-    assert all(b["type"] != "actions" for b in message.blocks)
+    [picker] = [b for b in message.blocks if b["type"] == "actions"]
+    assert [e["type"] for e in picker["elements"]] == ["external_select", "button"]
+    assert picker["elements"][1]["text"]["text"] == "None of these"
 
 
 def test_long_names_are_truncated_within_slacks_limits() -> None:

@@ -1,0 +1,1 @@
+"""Learned phrases: the bot learns which activity a question it could not answer was about."""

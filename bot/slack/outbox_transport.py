@@ -1,0 +1,75 @@
+"""Sends `outbox_messages` rows (bot/store/outbox.py's MessageQueue): each kind's renderer makes the message.
+
+A row whose payload names an `update_key` edits the message sent for that key (chat.update)
+instead of posting a new one: the learned-phrase approval DMs are updated this way once decided.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+
+from bot.learning import notices
+from bot.slack.blocks import learning as learning_blocks
+from bot.slack.blocks.kit import Message
+from bot.slack.notifier import api_failure, network_failure
+from bot.store.db import Store
+from bot.store.outbox import Delivery, MessageQueue, Outbox, OutgoingMessage
+from bot.store.outbox_models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+RENDERERS: dict[str, Callable[[dict[str, Any]], Message]] = {
+    notices.APPROVAL: learning_blocks.approval_message,
+    notices.DECIDED: learning_blocks.decided_message,
+}
+
+
+class SlackMessageTransport:
+    """Posts (or updates) one rendered message; every failure comes back as a Delivery."""
+
+    def __init__(self, client: WebClient, store: Store) -> None:
+        self.client = client
+        self.store = store
+
+    def send(self, message: OutgoingMessage) -> Delivery:
+        render = RENDERERS.get(message.kind)
+        if render is None:
+            return Delivery(ok=False, error=f"unknown message kind {message.kind!r}", permanent=True)
+        rendered = render(message.payload)
+        try:
+            update_key = message.payload.get("update_key")
+            if update_key:
+                return self._update(str(update_key), message.recipient, rendered)
+            response = self.client.chat_postMessage(channel=message.recipient, **rendered.kwargs())
+            return Delivery(ok=True, ts=response.get("ts"))
+        except SlackApiError as exc:
+            delivery = api_failure(exc)
+        except (OSError, ValueError) as exc:
+            delivery = network_failure(exc)
+        log.warning("outbox message %s (%s) to %s failed: %s", message.id, message.kind, message.recipient,
+                    delivery.error)
+        return delivery
+
+    def _update(self, key: str, recipient: str, rendered: Message) -> Delivery:
+        with self.store.session() as session:
+            original = session.execute(select(OutboxMessage.state, OutboxMessage.ts)
+                                       .where(OutboxMessage.key == key)).first()
+        if original is None or original.state not in ("pending", "sent"):
+            return Delivery(ok=True)  # never sent and never will be: nothing to update
+        if original.ts is None:
+            return Delivery(ok=False, error="the message to update is not sent yet")  # retried later
+        # A DM's ts belongs to the IM channel, which chat.update needs (a user ID is not enough).
+        channel = self.client.conversations_open(users=recipient)["channel"]["id"]
+        self.client.chat_update(channel=channel, ts=original.ts, **rendered.kwargs())
+        return Delivery(ok=True, ts=original.ts)
+
+
+def slack_messages(store: Store, client: WebClient) -> Outbox[OutgoingMessage]:
+    """The outbox of `outbox_messages`, sending through Slack."""
+    return Outbox(store, MessageQueue(), SlackMessageTransport(client, store))
