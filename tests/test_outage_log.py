@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from bot.runtime.outage_log import OutageLog
+from bot.outage_log import OutageLog
 from bot.runtime.ticker import Ticker
 
 

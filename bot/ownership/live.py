@@ -9,11 +9,11 @@ from collections.abc import Callable
 
 from sqlalchemy import update
 
+from bot.outage_log import OutageLog
 from bot.ownership.answers import Answer
 from bot.ownership.index import Ownership
 from bot.ownership.matrix import load_ownership, store_revision
 from bot.raci_file.diff import Change
-from bot.runtime.outage_log import OutageLog
 from bot.store import models as m
 from bot.store.audit import record_changes
 from bot.store.db import Store
@@ -72,7 +72,9 @@ class OwnershipService:
 
     def refresh(self, *, force: bool = False) -> bool:
         """Rebuild the index if the store changed (or always with force); True when rebuilt."""
-        if not self._lock.acquire(blocking=False):
+        # A forced refresh follows a write of ours: it waits for a rebuild already under way (which may have
+        # read the store before our commit) and then rebuilds, so this replica answers with the write at once.
+        if not self._lock.acquire(blocking=force):
             return False  # another thread is already rebuilding; keep serving the old index
         try:
             self._checked_at = self._clock()

@@ -19,7 +19,7 @@ from bot.digest.job import DigestReport, Digests
 from bot.escalations.ticker import TickReport
 from bot.escalations.ticker import tick as tick_escalations
 from bot.escalations.views import Notifier
-from bot.runtime.outage_log import OutageLog
+from bot.outage_log import OutageLog
 from bot.store.db import Store
 from bot.store.outbox import Outbox, OutgoingMessage
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -106,3 +107,19 @@ def test_a_slack_id_another_replica_learned_first_is_not_audited_again(store: St
     with store.session() as session:
         assert [e.action for e in history(session=session, subject="raj", limit=10)].count("slack_id_learned") == 1
     assert first.refresh() is False  # nothing changed in the matrix: no replica rebuilds its index
+
+
+def test_a_forced_refresh_waits_for_a_rebuild_under_way_and_then_sees_our_write(store: Store, tmp_path: Path) -> None:
+    with store.session() as session:
+        import_file(session=session, path=ORG, actor="t")
+    index = OwnershipService(store)
+    changed = tmp_path / "org.yaml"
+    changed.write_text(ORG.read_text().replace("R: [mle], A: [mlops]", "R: [mle], A: [de]"))
+    index._lock.acquire()  # the background reloader is rebuilding from what it read before our write
+    with store.session() as session:
+        import_file(session=session, path=changed, actor="this replica")
+    forced = threading.Thread(target=index.refresh, kwargs={"force": True})
+    forced.start()  # it waits for the rebuild under way instead of giving up on it...
+    index._lock.release()
+    forced.join()
+    assert index.answer("docker packaging").accountable[0].handle == "omar"  # ...then answers with the write
