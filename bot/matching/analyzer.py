@@ -7,10 +7,12 @@ queries through the same steps is what makes "ci-cd pipelines" meet "CI/CD pipel
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.matching import thresholds as t
+from bot.matching.english import is_common_word
 from bot.matching.normalize import stem, tokenize
 from bot.matching.stopwords import FILLER, FILLER_PHRASES
 
@@ -23,6 +25,8 @@ class Term:
 
     concepts: tuple[tuple[str, float], ...]
     soft: tuple[str, ...] = ()
+    surface: str = ""   # the word as written (lowercase), for how informative it is in English
+    run: int = 0        # which run of content words it came from (see `content_runs`)
 
     @property
     def concept(self) -> str:
@@ -37,6 +41,7 @@ class _Token:
     sim: float = 1.0
     alts: tuple[tuple[str, float], ...] = ()
     parts: tuple[str, ...] = ()   # stems of the words merged into this one ("big", "query")
+    run: int = 0
 
 
 def phrase_key(text: str) -> Key:
@@ -95,8 +100,11 @@ class Lexicon:
 class Analyzer:
     """Turns text into terms; knows the organisation's vocabulary for repairs and merges."""
 
-    def __init__(self, lexicon: Lexicon, vocabulary: frozenset[str]) -> None:
+    def __init__(self, lexicon: Lexicon, vocabulary: frozenset[str],
+                 kept_filler: frozenset[str] = frozenset()) -> None:
         self.lexicon = lexicon
+        # Filler words that some name or alias contains ("ownership"): kept as terms.
+        self.kept_filler = kept_filler
         # Stems of activity text: joined words ("bigquery") merge only into these.
         self.vocabulary = vocabulary
         self.known = vocabulary | lexicon.tokens | frozenset(lexicon.single)
@@ -106,7 +114,8 @@ class Analyzer:
     def terms(self, text: str, *, query: bool = False) -> list[Term]:
         """Terms of `text`; queries also get typo and compound repair."""
         raws = _drop_filler_phrases(tokenize(text))
-        tokens = [_Token(raw, stem(raw)) for raw in raws]
+        runs = content_runs(text, raws) if query else [0] * len(raws)
+        tokens = [_Token(raw, stem(raw), run=run) for raw, run in zip(raws, runs, strict=True)]
         if query:
             tokens = self._repair(tokens)
         tokens = self._merge_joined(tokens)
@@ -115,23 +124,26 @@ class Analyzer:
     def _repair(self, tokens: list[_Token]) -> list[_Token]:
         repaired: list[_Token] = []
         for token in tokens:
-            if token.raw in FILLER or token.stem in self.known or token.raw.isdigit():
+            if (token.raw in FILLER or token.stem in self.known or not token.raw.isalpha()
+                    or len(token.raw) > t.MAX_TYPO_WORD or is_common_word(token.raw)):
+                # A common English word is itself ("stuck" is not a typo of "stock"), and an
+                # overlong one is no word at all: neither is repaired.
                 repaired.append(token)
                 continue
             parts = self._split(token.raw)
             if parts:
-                repaired.extend(_Token(part, stem(part), t.SPLIT_SIMILARITY) for part in parts)
+                repaired.extend(_Token(part, stem(part), t.SPLIT_SIMILARITY, run=token.run) for part in parts)
                 continue
             # "retrain", "redeploy", "reindex": the same work done again.
             if token.raw.startswith("re") and stem(token.raw[2:]) in self.vocabulary:
-                repaired.append(_Token(token.raw[2:], stem(token.raw[2:]), t.PREFIX_SIMILARITY))
+                repaired.append(_Token(token.raw[2:], stem(token.raw[2:]), t.PREFIX_SIMILARITY, run=token.run))
                 continue
             found = self.typos(token.raw) if self.typos else ()
             if not found and token.stem != token.raw and self.typos:
                 found = self.typos(token.stem)
             if found:
                 (best, sim), rest = found[0], found[1:]
-                repaired.append(_Token(best, best, sim, rest))
+                repaired.append(_Token(best, best, sim, rest, run=token.run))
             else:
                 repaired.append(token)
         return repaired
@@ -164,7 +176,8 @@ class Analyzer:
                 known = joined_stem in self.vocabulary or joined_stem in self.lexicon.single
                 if whole and known and joined not in FILLER:
                     parts = tuple(tok.stem for tok in (first, second) if tok.raw not in FILLER)
-                    merged.append(_Token(joined, joined_stem, min(first.sim, second.sim), parts=parts))
+                    merged.append(_Token(joined, joined_stem, min(first.sim, second.sim), parts=parts,
+                                         run=first.run))
                     i += 2
                     continue
             merged.append(tokens[i])
@@ -185,12 +198,12 @@ class Analyzer:
                 continue
             token = tokens[i]
             i += 1
-            if token.raw in FILLER:
+            if token.raw in FILLER and token.raw not in self.kept_filler:
                 continue
             concept = single.get(token.stem, token.stem)
             concepts = ((concept, token.sim),) + tuple((single.get(alt, alt), sim) for alt, sim in token.alts)
             soft = tuple(dict.fromkeys(single.get(part, part) for part in token.parts))
-            terms.append(Term(concepts, tuple(part for part in soft if part != concept)))
+            terms.append(Term(concepts, tuple(part for part in soft if part != concept), token.raw, token.run))
         return terms
 
     def _fold_phrase(self, tokens: list[_Token], start: int) -> tuple[Term, int] | None:
@@ -203,8 +216,49 @@ class Analyzer:
                     )
                 )
                 soft = tuple(part for part in soft if part != concept)
-                return Term(((concept, min(tok.sim for tok in parts)),), soft), len(key)
+                surface = " ".join(tok.raw for tok in parts)
+                return Term(((concept, min(tok.sim for tok in parts)),), soft, surface, parts[0].run), len(key)
         return None
+
+
+# Clause ends: what follows is another thought ("who owns the cookie banner, legal wants it").
+_CLAUSE_END = re.compile(r"[,.;:!?()\[\]\"\u2026\u2013\u2014]|\s-\s|[^\x00-\u024f\s]")
+# Prepositions that bind two nouns into one thing ("certificate of deposit", "parcel from reception").
+_BINDING = frozenset({"of", "from", "for", "in", "on", "at", "to", "with"})
+
+
+def content_runs(text: str, raws: list[str]) -> list[int]:
+    """For each token of `raws` (the tokens of `text`), the number of its run of content words.
+
+    A run is a stretch of words with no clause end and no function or filler word between
+    them: "car registry" is one run, so "car" modifies "registry" and must be explained
+    with it; in "ugh the returns portal is down again, who do i bug" the chatter sits in
+    other runs than the topic. `raws` may have lost filler phrases; unmatched tokens
+    simply start a new run.
+    """
+    runs: list[int] = []
+    run = 0
+    position = 0
+    clauses = [tokenize(clause) for clause in _CLAUSE_END.split(text)]
+    flat = [(number, token) for number, clause in enumerate(clauses) for token in clause]
+    clause_of: list[int] = []
+    for raw in raws:
+        while position < len(flat) and flat[position][1] != raw:
+            position += 1
+        clause_of.append(flat[position][0] if position < len(flat) else -1)
+        position += 1
+    previous: tuple[int, str] | None = None
+    for raw, clause in zip(raws, clause_of, strict=True):
+        content = raw not in FILLER and raw not in _BINDING
+        linked = previous is not None and previous[0] == clause and clause >= 0 and (
+            previous[1] not in FILLER or previous[1] in _BINDING)
+        if not content and raw not in _BINDING:
+            run += 1
+        elif not linked:
+            run += 1
+        runs.append(run)
+        previous = (clause, raw)
+    return runs
 
 
 _FILLER_PHRASES_BY_FIRST: dict[str, list[Key]] = {}
