@@ -55,6 +55,8 @@ class Answer:
     consulted: tuple[Holder, ...] = ()
     informed: tuple[Holder, ...] = ()
     candidates: tuple[Suggestion, ...] = field(default=())
+    via: str | None = None      # why it matched: "name", "alias", "description", "words" (or "learned")
+    truncated: bool = False     # the question was too long; only its first part was read
 
     def holders(self, letter: str) -> tuple[Holder, ...]:
         return {"R": self.responsible, "A": self.accountable, "C": self.consulted, "I": self.informed}[letter]
@@ -71,6 +73,8 @@ class Answer:
             "consulted": [h.to_json() for h in self.consulted],
             "informed": [h.to_json() for h in self.informed],
             "candidates": [{"activity": c.activity, "score": round(c.score, 3)} for c in self.candidates],
+            "via": self.via,
+            "truncated": self.truncated,
         }
 
 

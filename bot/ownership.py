@@ -6,6 +6,7 @@ import, so a Slack handler can answer well within its 3-second budget.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections import defaultdict
@@ -91,9 +92,11 @@ class Ownership:
         candidates = tuple(Suggestion(c.activity, c.score) for c in result.candidates)
         if result.status != "match" or result.activity is None:
             return Answer(query=query, status=result.status, score=result.score, candidates=candidates,
-                          team=scope.key if scope else None, team_name=scope.name if scope else None)
-        return self.answer_activity(result.activity, team=scope.key if scope else None, query=query,
-                                    score=result.score, candidates=candidates)
+                          team=scope.key if scope else None, team_name=scope.name if scope else None,
+                          truncated=result.truncated)
+        answer = self.answer_activity(result.activity, team=scope.key if scope else None, query=query,
+                                      score=result.score, candidates=candidates)
+        return dataclasses.replace(answer, via=result.via, truncated=result.truncated)
 
     def answer_activity(
         self, name: str, *, team: str | None = None, query: str | None = None, score: float = 1.0,

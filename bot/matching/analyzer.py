@@ -26,7 +26,7 @@ class Term:
     concepts: tuple[tuple[str, float], ...]
     soft: tuple[str, ...] = ()
     surface: str = ""   # the word as written (lowercase), for how informative it is in English
-    run: int = 0        # which run of content words it came from (see `content_runs`)
+    run: tuple[int, int] = (0, 0)   # (run of content words, segment after a binding word): `content_runs`
 
     @property
     def concept(self) -> str:
@@ -41,7 +41,7 @@ class _Token:
     sim: float = 1.0
     alts: tuple[tuple[str, float], ...] = ()
     parts: tuple[str, ...] = ()   # stems of the words merged into this one ("big", "query")
-    run: int = 0
+    run: tuple[int, int] = (0, 0)
 
 
 def phrase_key(text: str) -> Key:
@@ -114,7 +114,7 @@ class Analyzer:
     def terms(self, text: str, *, query: bool = False) -> list[Term]:
         """Terms of `text`; queries also get typo and compound repair."""
         raws = _drop_filler_phrases(tokenize(text))
-        runs = content_runs(text, raws) if query else [0] * len(raws)
+        runs = content_runs(text, raws) if query else [(0, 0)] * len(raws)
         tokens = [_Token(raw, stem(raw), run=run) for raw, run in zip(raws, runs, strict=True)]
         if query:
             tokens = self._repair(tokens)
@@ -227,17 +227,18 @@ _CLAUSE_END = re.compile(r"[,.;:!?()\[\]\"\u2026\u2013\u2014]|\s-\s|[^\x00-\u024
 _BINDING = frozenset({"of", "from", "for", "in", "on", "at", "to", "with"})
 
 
-def content_runs(text: str, raws: list[str]) -> list[int]:
-    """For each token of `raws` (the tokens of `text`), the number of its run of content words.
+def content_runs(text: str, raws: list[str]) -> list[tuple[int, int]]:
+    """For each token of `raws` (the tokens of `text`), its run of content words and segment in it.
 
     A run is a stretch of words with no clause end and no function or filler word between
-    them: "car registry" is one run, so "car" modifies "registry" and must be explained
-    with it; in "ugh the returns portal is down again, who do i bug" the chatter sits in
-    other runs than the topic. `raws` may have lost filler phrases; unmatched tokens
-    simply start a new run.
+    them, except binding prepositions, which start a new segment of the same run: "car
+    registry" is one run, so "car" modifies "registry"; "certificate of deposit" one run of
+    two segments. In "ugh the returns portal is down again, who do i bug" the chatter sits in
+    other runs than the topic. `raws` may have lost filler phrases; unmatched tokens simply
+    start a new run.
     """
-    runs: list[int] = []
-    run = 0
+    runs: list[tuple[int, int]] = []
+    run = segment = 0
     position = 0
     clauses = [tokenize(clause) for clause in _CLAUSE_END.split(text)]
     flat = [(number, token) for number, clause in enumerate(clauses) for token in clause]
@@ -252,11 +253,11 @@ def content_runs(text: str, raws: list[str]) -> list[int]:
         content = raw not in FILLER and raw not in _BINDING
         linked = previous is not None and previous[0] == clause and clause >= 0 and (
             previous[1] not in FILLER or previous[1] in _BINDING)
-        if not content and raw not in _BINDING:
-            run += 1
-        elif not linked:
-            run += 1
-        runs.append(run)
+        if (not content and raw not in _BINDING) or not linked:
+            run, segment = run + 1, 0
+        elif raw in _BINDING:
+            segment += 1
+        runs.append((run, segment))
         previous = (clause, raw)
     return runs
 

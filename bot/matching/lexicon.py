@@ -46,7 +46,7 @@ BUILTIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("ai", "artificial intelligence"),
     ("nlp", "natural language processing"),
     ("llm", "large language model"),
-    ("sso", "single sign on", "singlesignon"),
+    ("sso", "single sign on", "singlesignon", "single signon"),
     ("mfa", "2fa", "multi factor authentication", "two factor authentication", "multifactor"),
     ("iam", "identity and access management", "identity access management"),
     ("rbac", "role based access control"),

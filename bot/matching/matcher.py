@@ -106,14 +106,14 @@ class Matcher:
             # allowed): a longer or shorter name sharing most words is no rival.
             others = [fit for fit in fits if fit.activity != decisive.activity]
             return self._result(MATCH, decisive, others[: t.MAX_RUNNERS_UP])
+        pair = _pair(fits, slots) if slots and _JOINED.search(query) else None
+        if pair:
+            return self._result(AMBIGUOUS, top, pair)
         if top.score >= t.MATCH_MIN and top.evidence >= t.MIN_EVIDENCE:
             if top.score - runner_up >= t.MARGIN:
                 return self._result(MATCH, top, fits[1:1 + t.MAX_RUNNERS_UP])
             tied = [fit for fit in fits if fit.score > top.score - t.MARGIN]
             return self._result(AMBIGUOUS, top, tied[: t.MAX_AMBIGUOUS])
-        pair = _pair(fits, slots) if slots and _JOINED.search(query) else None
-        if pair:
-            return self._result(AMBIGUOUS, top, pair)
         suggestions = [fit for fit in fits[: t.MAX_SUGGESTIONS] if fit.score >= t.SUGGEST_MIN]
         return self._result(NONE, top, suggestions)
 

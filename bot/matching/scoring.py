@@ -19,7 +19,7 @@ class Slot:
     own: int         # alternatives[:own] are the word itself (and its typo readings), the rest phrase parts
     miss: float      # what it costs an activity that does not explain it (chatter costs little)
     number: bool     # a bare number: never evidence on its own
-    run: int = 0     # run of content words it came from: a word beside an explained one costs in full
+    run: tuple[int, int] = (0, 0)   # (run of content words, segment): see analyzer.content_runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,16 +51,29 @@ def query_slots(terms: list[Term], index: ActivityIndex) -> list[Slot]:
     return slots
 
 
-def explained_share(slots: list[Slot], found: list[float] | tuple[float, ...]) -> tuple[float, float]:
-    """(explained weight, share of the query explained) when each slot is explained this much."""
+def explained_share(slots: list[Slot], found: list[float] | tuple[float, ...],
+                    strict: bool = False) -> tuple[float, float]:
+    """(explained weight, share of the query explained) when each slot is explained this much.
+
+    `strict`: every unexplained word costs in full (a description alone is weak evidence, so
+    it gets no allowance for chatter).
+    """
     explained = total = 0.0
-    # Runs of content words holding an explained word: a word beside it modifies the topic
-    # ("car registry" is no "Model registry"), so it costs in full; elsewhere it is context.
-    topical = {slot.run for slot, value in zip(slots, found, strict=True) if value > 0.0}
-    for slot, value in zip(slots, found, strict=True):
+    # The last explained position per run and segment, and the first segment explained per run.
+    last: dict[tuple[int, int], int] = {}
+    first_segment: dict[int, int] = {}
+    for position, (slot, value) in enumerate(zip(slots, found, strict=True)):
+        if value > 0.0:
+            last[slot.run] = position
+            first_segment[slot.run[0]] = min(first_segment.get(slot.run[0], slot.run[1]), slot.run[1])
+    for position, (slot, value) in enumerate(zip(slots, found, strict=True)):
         explained += slot.weight * value
-        # An unexplained word costs its miss weight; a partly explained one (a typo) its full weight.
-        if value > 0.0 or (slot.run in topical and slot.miss > 0.0):
+        # A word that modifies the topic costs in full: right before an explained word ("car
+        # registry" is no "Model registry") or bound after it ("certificate of deposit").
+        # Elsewhere an unexplained word is context and costs its miss weight ("... lol").
+        run, segment = slot.run
+        modifies = position < last.get(slot.run, -1) or segment > first_segment.get(run, segment)
+        if value > 0.0 or ((modifies or strict) and slot.miss > 0.0):
             total += slot.weight
         else:
             total += slot.miss
@@ -72,7 +85,7 @@ def fit_activity(activity: int, slots: list[Slot], index: ActivityIndex) -> Fit:
     entries = index.entries_of(activity)
     described = next((entry for entry in entries if entry.kind == DESCRIPTION), None)
     description = [_slot_match(slot, described) if described else 0.0 for slot in slots]
-    _, share = explained_share(slots, description)
+    _, share = explained_share(slots, description, strict=True)
     weighted = [t.DESC_WEIGHT * value for value in description]
     best = Fit(activity, t.DESC_WEIGHT * share, _evidence(slots, weighted), False, VIA_DESCRIPTION,
                tuple(weighted))

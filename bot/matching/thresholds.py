@@ -37,7 +37,7 @@ DESCRIPTION_DF_SHARE = 0.5   # a word in a description counts half towards how c
 # its wordfreq Zipf frequency mapped linearly from ENGLISH_COMMON_ZIPF (costs 0: "the", "again")
 # to ENGLISH_RARE_ZIPF (costs 1: "forklift", names no one else uses). Calibrated on data with
 # `benchmarks/eval_matcher.py --calibrate` (docs/matching.md).
-ENGLISH_COMMON_ZIPF = 5.5
+ENGLISH_COMMON_ZIPF = 6.0
 ENGLISH_RARE_ZIPF = 2.5
 # A word at least this common in English is read as itself, never as a typo of an activity word.
 REAL_WORD_ZIPF = 4.5
