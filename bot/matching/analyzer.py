@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.matching import initials
 from bot.matching import thresholds as t
 from bot.matching.english import is_common_word
 from bot.matching.normalize import stem, tokenize
@@ -110,6 +111,8 @@ class Analyzer:
         self.known = vocabulary | lexicon.tokens | frozenset(lexicon.single)
         self.typos: Callable[[str], tuple[tuple[str, float], ...]] | None = None
         self.cooccur: Callable[[str, str], bool] | None = None
+        # Acronyms of names and aliases by the initials they spell (bot/matching/initials.py).
+        self.acronyms: dict[str, str] = {}
 
     def terms(self, text: str, *, query: bool = False) -> list[Term]:
         """Terms of `text`; queries also get typo and compound repair."""
@@ -117,13 +120,44 @@ class Analyzer:
         runs = content_runs(text, raws) if query else [(0, 0)] * len(raws)
         tokens = [_Token(raw, stem(raw), run=run) for raw, run in zip(raws, runs, strict=True)]
         if query:
-            tokens = self._repair(tokens)
+            tokens = self._repair(self._expand_initials(tokens))
         tokens = self._merge_joined(tokens)
         return self._fold(tokens)
+
+    def _expand_initials(self, tokens: list[_Token]) -> list[_Token]:
+        """Read consecutive words whose initials spell an acronym of the matrix as that acronym."""
+        if not self.acronyms:
+            return tokens
+        out: list[_Token] = []
+        raws = [token.raw for token in tokens]
+        i = 0
+        while i < len(tokens):
+            found = initials.spelled(raws[i:], self.acronyms)
+            if found is None:
+                out.append(tokens[i])
+                i += 1
+                continue
+            width, acronym = found
+            if all(token.stem in self.vocabulary for token in tokens[i:i + width]):
+                # The matrix has these words itself ("electronic health record"): read them so.
+                out.append(tokens[i])
+                i += 1
+                continue
+            parts = tuple(token.stem for token in tokens[i:i + width] if token.raw not in FILLER)
+            out.append(_Token(acronym, stem(acronym), t.INITIALS_SIMILARITY, parts=parts, run=tokens[i].run))
+            i += width
+        return out
 
     def _repair(self, tokens: list[_Token]) -> list[_Token]:
         repaired: list[_Token] = []
         for token in tokens:
+            if (token.raw not in FILLER and token.stem not in self.known and token.raw.isalpha()
+                    and len(token.raw) <= t.MAX_TYPO_WORD):
+                related = next((form for form in word_forms(token.raw, token.stem) if form in self.vocabulary), None)
+                if related is not None:
+                    # "printing" for "Label printers", "recognising" for "Speech recognition".
+                    repaired.append(_Token(token.raw, related, t.WORD_FORM_SIMILARITY, run=token.run))
+                    continue
             if (token.raw in FILLER or token.stem in self.known or not token.raw.isalpha()
                     or len(token.raw) > t.MAX_TYPO_WORD or is_common_word(token.raw)):
                 # A common English word is itself ("stuck" is not a typo of "stock"), and an
@@ -221,10 +255,33 @@ class Analyzer:
         return None
 
 
+def word_forms(raw: str, stemmed: str) -> list[str]:
+    """Stems of the same word in another role, best first: the doer (-er/-or) or the act (-ize).
+
+    The stemmer keeps "printer" and "print" apart on purpose (a printer is a thing), so
+    these are only tried for a query word the organisation does not use as written.
+    """
+    forms: list[str] = []
+    if raw.endswith(("ing", "ed")):
+        # "printing labels" -> "Label printers"; "scheduling" -> "scheduler"
+        forms += [stemmed + "er", stemmed + "or", stemmed + "r"]
+    if len(stemmed) >= 6 and stemmed.endswith(("er", "or")):
+        # "printers" -> "Print queue"; "registering" -> "registr(ation)"
+        forms += [stemmed[:-2], stem(stemmed[:-2]), stemmed[:-2] + "r"]
+    if len(stemmed) >= 6 and stemmed.endswith("iz"):
+        forms.append(stemmed[:-2])   # "recognising" -> "recogn(ition)"
+    return [form for form in dict.fromkeys(forms) if form != stemmed and len(form) >= 4]
+
+
 # Clause ends: what follows is another thought ("who owns the cookie banner, legal wants it").
 _CLAUSE_END = re.compile(r"[,.;:!?()\[\]\"\u2026\u2013\u2014]|\s-\s|[^\x00-\u024f\s]")
 # Prepositions that bind two nouns into one thing ("certificate of deposit", "parcel from reception").
 _BINDING = frozenset({"of", "from", "for", "in", "on", "at", "to", "with"})
+# The segment number given to the verb of a "who" question ("who approves ...", "who runs ...").
+RELATION_SEGMENT = -1
+# Between "who" and its verb: "who can approve ...", "who usually signs off ...".
+_MODALS = frozenset({"can", "could", "should", "would", "will", "shall", "may", "might", "must",
+                     "else", "usually", "normally", "actually", "now", "currently", "still"})
 
 
 def content_runs(text: str, raws: list[str]) -> list[tuple[int, int]]:
@@ -249,16 +306,19 @@ def content_runs(text: str, raws: list[str]) -> list[tuple[int, int]]:
         clause_of.append(flat[position][0] if position < len(flat) else -1)
         position += 1
     previous: tuple[int, str] | None = None
+    asking = False   # right after "who" (and a modal): the next content word is the verb
     for raw, clause in zip(raws, clause_of, strict=True):
         content = raw not in FILLER and raw not in _BINDING
         linked = previous is not None and previous[0] == clause and clause >= 0 and (
             previous[1] not in FILLER or previous[1] in _BINDING)
-        if (not content and raw not in _BINDING) or not linked:
+        if (not content and raw not in _BINDING) or not linked or (content and asking):
             run, segment = run + 1, 0
         elif raw in _BINDING:
             segment += 1
-        runs.append((run, segment))
-        previous = (clause, raw)
+        # "who approves expense reports": the verb names the relation asked about, not the topic.
+        runs.append((run, RELATION_SEGMENT if content and asking else segment))
+        previous = (-2, raw) if content and asking else (clause, raw)
+        asking = raw == "who" or (asking and raw in _MODALS)
     return runs
 
 

@@ -6,9 +6,9 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
-from bot.matching import english
+from bot.matching import english, initials
 from bot.matching import thresholds as t
-from bot.matching.analyzer import Analyzer, Key, Lexicon, Term
+from bot.matching.analyzer import RELATION_SEGMENT, Analyzer, Key, Lexicon, Term
 from bot.matching.lexicon import BUILTIN_SYNONYMS
 from bot.matching.model import VIA_ALIAS, VIA_DESCRIPTION, VIA_NAME, ActivityText, Phrase
 from bot.matching.normalize import clean_text, stem, tokenize
@@ -49,6 +49,7 @@ class ActivityIndex:
         _check_unique(self.names)
         extra = _extra_phrases(self.names, phrases)
         lexicon = Lexicon(groups)
+        _add_initialisms(activities, extra, lexicon)
         self.analyzer = Analyzer(lexicon, self._vocabulary(activities, extra), _kept_filler(activities, extra))
         entries: list[Entry] = []
         for number, activity in enumerate(activities):
@@ -68,6 +69,8 @@ class ActivityIndex:
             entry.weight = sum(self.weights[term] for term in entry.terms)
         self.analyzer.typos = TypoIndex(self._typo_targets(activities, lexicon, groups)).lookup
         self.analyzer.cooccur = self._cooccur
+        self.analyzer.acronyms = initials.acronyms(
+            text for activity in activities for text in (activity.name, *activity.aliases))
         self.situation = frozenset(term.concept for word in SITUATION
                                    for term in self.analyzer.terms(word, query=True))
 
@@ -94,7 +97,8 @@ class ActivityIndex:
             return 0.0   # "ownership" counts for "Review model ownership", never against others
         if term.concept.isdigit() or not term.surface or " " in term.surface:
             return weight
-        if term.concept in self.situation:
+        if term.concept in self.situation or term.run[1] == RELATION_SEGMENT:
+            # What is wrong ("slow") or what the owner does ("who approves X") is not the topic.
             return min(weight, t.SITUATION_WEIGHT)
         if not term.surface.isalpha() and term.concept not in self.weights:
             return min(weight, t.NUMBER_WEIGHT)   # "500s", "2h", "3am": a count or a time, no topic
@@ -200,6 +204,16 @@ def _extra_phrases(names: list[str], phrases: Iterable[Phrase]) -> dict[int, lis
         if number is not None:
             extra.setdefault(number, []).append(phrase)
     return extra
+
+
+def _add_initialisms(activities: Sequence[ActivityText], extra: dict[int, list[Phrase]], lexicon: Lexicon) -> None:
+    """Give each activity the initialisms of its name and aliases as hidden aliases ("CDW")."""
+    used = {token for text in _all_texts(activities, extra) for token in tokenize(text)}
+    used |= lexicon.tokens | set(lexicon.single)
+    for number, activity in enumerate(activities):
+        found = set().union(*(initials.of_text(text) for text in (activity.name, *activity.aliases)))
+        for letters in sorted(found - used):
+            extra.setdefault(number, []).append(Phrase(letters, activity.name, VIA_ALIAS))
 
 
 def _all_texts(activities: Sequence[ActivityText], extra: dict[int, list[Phrase]]) -> list[str]:

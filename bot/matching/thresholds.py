@@ -61,6 +61,8 @@ TYPO_TWO_EDITS_LEN = 9   # from this length two edits are allowed
 TYPO_CACHE_SIZE = 4096
 SPLIT_SIMILARITY = 0.95  # "bigquery" read as "big query"
 PREFIX_SIMILARITY = 0.9  # "retraining" read as "training"
+INITIALS_SIMILARITY = 0.95   # "human resources information system" read as "HRIS"
+WORD_FORM_SIMILARITY = 0.9   # "printing" read as "printer": the same word, another role
 
 # Bounded work for any input (issue 10): typo repair and compound splitting look at words of
 # at most MAX_TYPO_WORD characters (the longest English words in use are under 30; a longer
