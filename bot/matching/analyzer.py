@@ -27,7 +27,7 @@ class Term:
     concepts: tuple[tuple[str, float], ...]
     soft: tuple[str, ...] = ()
     surface: str = ""   # the word as written (lowercase), for how informative it is in English
-    run: tuple[int, int] = (0, 0)   # (run of content words, segment after a binding word): `content_runs`
+    run: tuple[int, int, int] = (0, 0, 0)   # (run of content words, segment after a binding word): `content_runs`
 
     @property
     def concept(self) -> str:
@@ -42,7 +42,7 @@ class _Token:
     sim: float = 1.0
     alts: tuple[tuple[str, float], ...] = ()
     parts: tuple[str, ...] = ()   # stems of the words merged into this one ("big", "query")
-    run: tuple[int, int] = (0, 0)
+    run: tuple[int, int, int] = (0, 0, 0)
 
 
 def phrase_key(text: str) -> Key:
@@ -117,7 +117,7 @@ class Analyzer:
     def terms(self, text: str, *, query: bool = False) -> list[Term]:
         """Terms of `text`; queries also get typo and compound repair."""
         raws = _drop_filler_phrases(tokenize(text))
-        runs = content_runs(text, raws) if query else [(0, 0)] * len(raws)
+        runs = content_runs(text, raws) if query else [(0, 0, 0)] * len(raws)
         tokens = [_Token(raw, stem(raw), run=run) for raw, run in zip(raws, runs, strict=True)]
         if query:
             tokens = self._repair(self._expand_initials(tokens))
@@ -277,6 +277,9 @@ def word_forms(raw: str, stemmed: str) -> list[str]:
 _CLAUSE_END = re.compile(r"[,.;:!?()\[\]\"\u2026\u2013\u2014]|\s-\s|[^\x00-\u024f\s]")
 # Prepositions that bind two nouns into one thing ("certificate of deposit", "parcel from reception").
 _BINDING = frozenset({"of", "from", "for", "in", "on", "at", "to", "with"})
+# Conjunctions that start another clause (not "and", which joins two topics).
+_CLAUSE_WORDS = frozenset({"but", "or", "so", "because", "cause", "cuz", "coz", "since", "though",
+                           "although", "when", "while", "unless", "until", "if", "otherwise"})
 # The segment number given to the verb of a "who" question ("who approves ...", "who runs ...").
 RELATION_SEGMENT = -1
 # Between "who" and its verb: "who can approve ...", "who usually signs off ...".
@@ -284,8 +287,8 @@ _MODALS = frozenset({"can", "could", "should", "would", "will", "shall", "may", 
                      "else", "usually", "normally", "actually", "now", "currently", "still"})
 
 
-def content_runs(text: str, raws: list[str]) -> list[tuple[int, int]]:
-    """For each token of `raws` (the tokens of `text`), its run of content words and segment in it.
+def content_runs(text: str, raws: list[str]) -> list[tuple[int, int, int]]:
+    """For each token of `raws` (the tokens of `text`): its run of content words, segment, clause.
 
     A run is a stretch of words with no clause end and no function or filler word between
     them, except binding prepositions, which start a new segment of the same run: "car
@@ -294,11 +297,18 @@ def content_runs(text: str, raws: list[str]) -> list[tuple[int, int]]:
     other runs than the topic. `raws` may have lost filler phrases; unmatched tokens simply
     start a new run.
     """
-    runs: list[tuple[int, int]] = []
+    runs: list[tuple[int, int, int]] = []
     run = segment = 0
     position = 0
     clauses = [tokenize(clause) for clause in _CLAUSE_END.split(text)]
-    flat = [(number, token) for number, clause in enumerate(clauses) for token in clause]
+    flat: list[tuple[int, str]] = []
+    number = 0
+    for clause in clauses:
+        for place, token in enumerate(clause):
+            # "... for the PDP or do i just yell into the void": a conjunction starts another thought.
+            number += place > 0 and token in _CLAUSE_WORDS
+            flat.append((number, token))
+        number += 1
     clause_of: list[int] = []
     for raw in raws:
         while position < len(flat) and flat[position][1] != raw:
@@ -316,7 +326,7 @@ def content_runs(text: str, raws: list[str]) -> list[tuple[int, int]]:
         elif raw in _BINDING:
             segment += 1
         # "who approves expense reports": the verb names the relation asked about, not the topic.
-        runs.append((run, RELATION_SEGMENT if content and asking else segment))
+        runs.append((run, RELATION_SEGMENT if content and asking else segment, clause))
         previous = (-2, raw) if content and asking else (clause, raw)
         asking = raw == "who" or (asking and raw in _MODALS)
     return runs

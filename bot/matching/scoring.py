@@ -19,7 +19,7 @@ class Slot:
     own: int         # alternatives[:own] are the word itself (and its typo readings), the rest phrase parts
     miss: float      # what it costs an activity that does not explain it (chatter costs little)
     number: bool     # a bare number: never evidence on its own
-    run: tuple[int, int] = (0, 0)   # (run of content words, segment): see analyzer.content_runs
+    run: tuple[int, int, int] = (0, 0, 0)   # (run of content words, segment, clause): analyzer.content_runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,17 +66,24 @@ def explained_share(slots: list[Slot], found: list[float] | tuple[float, ...],
         if value > 0.0:
             last[slot.run] = position
             first_segment[slot.run[0]] = min(first_segment.get(slot.run[0], slot.run[1]), slot.run[1])
+    topical = {slot.run[2] for slot, value in zip(slots, found, strict=True) if value > 0.0}
+    aside: dict[int, float] = {}   # clause with nothing explained -> its costliest word
     for position, (slot, value) in enumerate(zip(slots, found, strict=True)):
         explained += slot.weight * value
         # A word that modifies the topic costs in full: right before an explained word ("car
         # registry" is no "Model registry") or bound after it ("certificate of deposit").
         # Elsewhere an unexplained word is context and costs its miss weight ("... lol").
-        run, segment = slot.run
+        run, segment, clause = slot.run
         modifies = position < last.get(slot.run, -1) or segment > first_segment.get(run, segment)
         if value > 0.0 or ((modifies or strict) and slot.miss > 0.0):
             total += slot.weight
-        else:
+        elif clause in topical:
             total += slot.miss
+        else:
+            # A clause that says nothing about the topic is one aside ("legal wants it changed
+            # by friday"): it costs as much as its most informative word, not their sum.
+            aside[clause] = max(aside.get(clause, 0.0), slot.miss)
+    total += sum(aside.values())
     return explained, (explained / total if total else 0.0)
 
 
