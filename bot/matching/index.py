@@ -49,8 +49,12 @@ class ActivityIndex:
         _check_unique(self.names)
         extra = _extra_phrases(self.names, phrases)
         lexicon = Lexicon(groups)
-        _add_initialisms(activities, extra, lexicon)
         self.analyzer = Analyzer(lexicon, self._vocabulary(activities, extra), _kept_filler(activities, extra))
+        # Initialisms are whole words only: never parts of a split or merged word, never typo targets.
+        derived = _initialisms(activities, extra, lexicon)
+        self.analyzer.known = self.analyzer.known | {p.text for ps in derived.values() for p in ps}
+        for number, found in derived.items():
+            extra.setdefault(number, []).extend(found)
         entries: list[Entry] = []
         for number, activity in enumerate(activities):
             entries.extend(self._entries(number, activity, extra.get(number, ())))
@@ -206,14 +210,17 @@ def _extra_phrases(names: list[str], phrases: Iterable[Phrase]) -> dict[int, lis
     return extra
 
 
-def _add_initialisms(activities: Sequence[ActivityText], extra: dict[int, list[Phrase]], lexicon: Lexicon) -> None:
-    """Give each activity the initialisms of its name and aliases as hidden aliases ("CDW")."""
+def _initialisms(activities: Sequence[ActivityText], extra: dict[int, list[Phrase]],
+                 lexicon: Lexicon) -> dict[int, list[Phrase]]:
+    """The initialisms of each activity's name and aliases, as hidden aliases ("CDW")."""
     used = {token for text in _all_texts(activities, extra) for token in tokenize(text)}
     used |= lexicon.tokens | set(lexicon.single)
+    derived: dict[int, list[Phrase]] = {}
     for number, activity in enumerate(activities):
         found = set().union(*(initials.of_text(text) for text in (activity.name, *activity.aliases)))
         for letters in sorted(found - used):
-            extra.setdefault(number, []).append(Phrase(letters, activity.name, VIA_ALIAS))
+            derived.setdefault(number, []).append(Phrase(letters, activity.name, VIA_ALIAS))
+    return derived
 
 
 def _all_texts(activities: Sequence[ActivityText], extra: dict[int, list[Phrase]]) -> list[str]:

@@ -21,7 +21,7 @@ from bot.matching.model import (
     MatchResult,
     Phrase,
 )
-from bot.matching.scoring import Fit, Slot, explained_share, fit_activity, query_slots
+from bot.matching.scoring import Fit, Slot, explained_share, fit_activity, query_concepts, query_slots
 
 _NOTHING = MatchResult(NONE, None, 0.0, ())
 # Words and signs that join two things named in one breath ("android and ios", "SSO/SCIM").
@@ -51,7 +51,8 @@ class Matcher:
         slots = query_slots(self._index.analyzer.terms(query, query=True), self._index)
         if not slots:
             return _NOTHING
-        fits = sorted((fit_activity(number, slots, self._index) for number in self._candidates(slots)),
+        concepts = query_concepts(slots)
+        fits = sorted((fit_activity(number, slots, self._index, concepts) for number in self._candidates(slots)),
                       key=lambda fit: (-fit.score, self._index.names[fit.activity]))
         return self._decide([fit for fit in fits if fit.score > 0.0], self._exact(query), slots, query)
 

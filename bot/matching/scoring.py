@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.matching import thresholds as t
 from bot.matching.analyzer import Term
-from bot.matching.index import DESCRIPTION, ActivityIndex, Entry
+from bot.matching.index import ALIAS, DESCRIPTION, ActivityIndex, Entry
 from bot.matching.model import VIA_DESCRIPTION, VIA_WORDS
 
 
@@ -59,14 +59,22 @@ def explained_share(slots: list[Slot], found: list[float] | tuple[float, ...],
     it gets no allowance for chatter).
     """
     explained = total = 0.0
-    # The last explained position per run and segment, and the first segment explained per run.
-    last: dict[tuple[int, int], int] = {}
+    if all(found):   # the common case for a name-like query: nothing unexplained to weigh
+        for slot, value in zip(slots, found, strict=True):
+            explained += slot.weight * value
+            total += slot.weight
+        return explained, (explained / total if total else 0.0)
+    # The last explained position per run and segment, the first segment explained per run,
+    # and the clauses that say something explained.
+    last: dict[tuple[int, int, int], int] = {}
     first_segment: dict[int, int] = {}
+    topical: set[int] = set()
     for position, (slot, value) in enumerate(zip(slots, found, strict=True)):
         if value > 0.0:
+            run, segment, clause = slot.run
             last[slot.run] = position
-            first_segment[slot.run[0]] = min(first_segment.get(slot.run[0], slot.run[1]), slot.run[1])
-    topical = {slot.run[2] for slot, value in zip(slots, found, strict=True) if value > 0.0}
+            first_segment[run] = min(first_segment.get(run, segment), segment)
+            topical.add(clause)
     aside: dict[int, float] = {}   # clause with nothing explained -> its costliest word
     for position, (slot, value) in enumerate(zip(slots, found, strict=True)):
         explained += slot.weight * value
@@ -87,7 +95,13 @@ def explained_share(slots: list[Slot], found: list[float] | tuple[float, ...],
     return explained, (explained / total if total else 0.0)
 
 
-def fit_activity(activity: int, slots: list[Slot], index: ActivityIndex) -> Fit:
+def query_concepts(slots: list[Slot]) -> frozenset[str]:
+    """Every concept a query term may be read as (to skip aliases that share none)."""
+    return frozenset(concept for slot in slots for concept, _ in slot.alternatives)
+
+
+def fit_activity(activity: int, slots: list[Slot], index: ActivityIndex,
+                 concepts: frozenset[str] | None = None) -> Fit:
     """Score one activity: the best of its name and aliases, or its description alone."""
     entries = index.entries_of(activity)
     described = next((entry for entry in entries if entry.kind == DESCRIPTION), None)
@@ -97,6 +111,11 @@ def fit_activity(activity: int, slots: list[Slot], index: ActivityIndex) -> Fit:
     best = Fit(activity, t.DESC_WEIGHT * share, _evidence(slots, weighted), False, VIA_DESCRIPTION,
                tuple(weighted))
     for entry in entries:
+        # An alias sharing no word with the query fits exactly as the name does without one:
+        # skipping it saves most of the work for activities with hidden initialisms.
+        if entry.kind == ALIAS and concepts is not None and concepts.isdisjoint(entry.terms) and (
+                not entry.soft or concepts.isdisjoint(entry.soft)):
+            continue
         if entry.kind != DESCRIPTION:
             fit = _fit_entry(activity, entry, slots, description, index)
             if fit.score > best.score:
