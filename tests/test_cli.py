@@ -38,13 +38,21 @@ def org(cli_env: str, capsys: pytest.CaptureFixture[str]) -> str:
 def test_ask_json_has_every_field(org: str, capsys: pytest.CaptureFixture[str]) -> None:
     answer = ask_json(capsys, "feature store mgmt")
     assert set(answer) == {"query", "status", "activity", "score", "team", "responsible", "accountable",
-                           "consulted", "informed", "candidates", "via"}
+                           "consulted", "informed", "candidates", "via", "truncated"}
     assert answer["status"] == "match" and answer["activity"] == "Feature store mgmt"
+    assert answer["via"] == "name" and answer["truncated"] is False
     assert answer["team"] is None and answer["query"] == "feature store mgmt"
     assert answer["responsible"] == [{"handle": "omar", "name": "Omar Haddad", "slack_id": "U01OMARH06",
                                       "email": "omar@example.com", "role": "de"}]
     assert [p["handle"] for p in answer["consulted"]] == ["ana", "lena"]
     assert [p["role"] for p in answer["informed"]] == ["mlops"]
+
+
+def test_ask_json_says_why_and_when_a_question_was_cut(org: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert ask_json(capsys, "who owns the feature store?")["via"] == "alias"
+    assert ask_json(capsys, "pizza")["via"] is None
+    long = ask_json(capsys, "who owns feature store mgmt " + "lol " * 30_000)
+    assert (long["status"], long["activity"], long["truncated"]) == ("match", "Feature store mgmt", True)
 
 
 def test_ask_team_scope_replaces_role_members(org: str, capsys: pytest.CaptureFixture[str]) -> None:

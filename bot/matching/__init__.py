@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from bot.matching.matcher import Matcher
-from bot.matching.model import ActivityText, Candidate, MatchResult
+from bot.matching.model import ActivityText, Candidate, MatchResult, Phrase
 
-__all__ = ["ActivityText", "Candidate", "MatchResult", "Matcher"]
+__all__ = ["ActivityText", "Candidate", "MatchResult", "Matcher", "Phrase"]

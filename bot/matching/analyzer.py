@@ -7,10 +7,13 @@ queries through the same steps is what makes "ci-cd pipelines" meet "CI/CD pipel
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.matching import initials
 from bot.matching import thresholds as t
+from bot.matching.english import is_common_word
 from bot.matching.normalize import stem, tokenize
 from bot.matching.stopwords import FILLER, FILLER_PHRASES
 
@@ -23,6 +26,8 @@ class Term:
 
     concepts: tuple[tuple[str, float], ...]
     soft: tuple[str, ...] = ()
+    surface: str = ""   # the word as written (lowercase), for how informative it is in English
+    run: tuple[int, int, int] = (0, 0, 0)   # (run of content words, segment after a binding word): `content_runs`
 
     @property
     def concept(self) -> str:
@@ -37,6 +42,7 @@ class _Token:
     sim: float = 1.0
     alts: tuple[tuple[str, float], ...] = ()
     parts: tuple[str, ...] = ()   # stems of the words merged into this one ("big", "query")
+    run: tuple[int, int, int] = (0, 0, 0)
 
 
 def phrase_key(text: str) -> Key:
@@ -95,43 +101,83 @@ class Lexicon:
 class Analyzer:
     """Turns text into terms; knows the organisation's vocabulary for repairs and merges."""
 
-    def __init__(self, lexicon: Lexicon, vocabulary: frozenset[str]) -> None:
+    def __init__(self, lexicon: Lexicon, vocabulary: frozenset[str],
+                 kept_filler: frozenset[str] = frozenset()) -> None:
         self.lexicon = lexicon
+        # Filler words that some name or alias contains ("ownership"): kept as terms.
+        self.kept_filler = kept_filler
         # Stems of activity text: joined words ("bigquery") merge only into these.
         self.vocabulary = vocabulary
         self.known = vocabulary | lexicon.tokens | frozenset(lexicon.single)
         self.typos: Callable[[str], tuple[tuple[str, float], ...]] | None = None
         self.cooccur: Callable[[str, str], bool] | None = None
+        # Acronyms of names and aliases by the initials they spell (bot/matching/initials.py).
+        self.acronyms: dict[str, str] = {}
 
     def terms(self, text: str, *, query: bool = False) -> list[Term]:
         """Terms of `text`; queries also get typo and compound repair."""
         raws = _drop_filler_phrases(tokenize(text))
-        tokens = [_Token(raw, stem(raw)) for raw in raws]
+        runs = content_runs(text, raws) if query else [(0, 0, 0)] * len(raws)
+        tokens = [_Token(raw, stem(raw), run=run) for raw, run in zip(raws, runs, strict=True)]
         if query:
-            tokens = self._repair(tokens)
+            tokens = self._repair(self._expand_initials(tokens))
         tokens = self._merge_joined(tokens)
         return self._fold(tokens)
+
+    def _expand_initials(self, tokens: list[_Token]) -> list[_Token]:
+        """Read consecutive words whose initials spell an acronym of the matrix as that acronym."""
+        if not self.acronyms:
+            return tokens
+        out: list[_Token] = []
+        raws = [token.raw for token in tokens]
+        i = 0
+        while i < len(tokens):
+            found = initials.spelled(raws[i:], self.acronyms)
+            if found is None:
+                out.append(tokens[i])
+                i += 1
+                continue
+            width, acronym = found
+            if all(token.stem in self.vocabulary for token in tokens[i:i + width]):
+                # The matrix has these words itself ("electronic health record"): read them so.
+                out.append(tokens[i])
+                i += 1
+                continue
+            parts = tuple(token.stem for token in tokens[i:i + width] if token.raw not in FILLER)
+            out.append(_Token(acronym, stem(acronym), t.INITIALS_SIMILARITY, parts=parts, run=tokens[i].run))
+            i += width
+        return out
 
     def _repair(self, tokens: list[_Token]) -> list[_Token]:
         repaired: list[_Token] = []
         for token in tokens:
-            if token.raw in FILLER or token.stem in self.known or token.raw.isdigit():
+            if (token.raw not in FILLER and token.stem not in self.known and token.raw.isalpha()
+                    and len(token.raw) <= t.MAX_TYPO_WORD):
+                related = next((form for form in word_forms(token.raw, token.stem) if form in self.vocabulary), None)
+                if related is not None:
+                    # "printing" for "Label printers", "recognising" for "Speech recognition".
+                    repaired.append(_Token(token.raw, related, t.WORD_FORM_SIMILARITY, run=token.run))
+                    continue
+            if (token.raw in FILLER or token.stem in self.known or not token.raw.isalpha()
+                    or len(token.raw) > t.MAX_TYPO_WORD or is_common_word(token.raw)):
+                # A common English word is itself ("stuck" is not a typo of "stock"), and an
+                # overlong one is no word at all: neither is repaired.
                 repaired.append(token)
                 continue
             parts = self._split(token.raw)
             if parts:
-                repaired.extend(_Token(part, stem(part), t.SPLIT_SIMILARITY) for part in parts)
+                repaired.extend(_Token(part, stem(part), t.SPLIT_SIMILARITY, run=token.run) for part in parts)
                 continue
             # "retrain", "redeploy", "reindex": the same work done again.
             if token.raw.startswith("re") and stem(token.raw[2:]) in self.vocabulary:
-                repaired.append(_Token(token.raw[2:], stem(token.raw[2:]), t.PREFIX_SIMILARITY))
+                repaired.append(_Token(token.raw[2:], stem(token.raw[2:]), t.PREFIX_SIMILARITY, run=token.run))
                 continue
             found = self.typos(token.raw) if self.typos else ()
             if not found and token.stem != token.raw and self.typos:
                 found = self.typos(token.stem)
             if found:
                 (best, sim), rest = found[0], found[1:]
-                repaired.append(_Token(best, best, sim, rest))
+                repaired.append(_Token(best, best, sim, rest, run=token.run))
             else:
                 repaired.append(token)
         return repaired
@@ -164,7 +210,8 @@ class Analyzer:
                 known = joined_stem in self.vocabulary or joined_stem in self.lexicon.single
                 if whole and known and joined not in FILLER:
                     parts = tuple(tok.stem for tok in (first, second) if tok.raw not in FILLER)
-                    merged.append(_Token(joined, joined_stem, min(first.sim, second.sim), parts=parts))
+                    merged.append(_Token(joined, joined_stem, min(first.sim, second.sim), parts=parts,
+                                         run=first.run))
                     i += 2
                     continue
             merged.append(tokens[i])
@@ -185,12 +232,12 @@ class Analyzer:
                 continue
             token = tokens[i]
             i += 1
-            if token.raw in FILLER:
+            if token.raw in FILLER and token.raw not in self.kept_filler:
                 continue
             concept = single.get(token.stem, token.stem)
             concepts = ((concept, token.sim),) + tuple((single.get(alt, alt), sim) for alt, sim in token.alts)
             soft = tuple(dict.fromkeys(single.get(part, part) for part in token.parts))
-            terms.append(Term(concepts, tuple(part for part in soft if part != concept)))
+            terms.append(Term(concepts, tuple(part for part in soft if part != concept), token.raw, token.run))
         return terms
 
     def _fold_phrase(self, tokens: list[_Token], start: int) -> tuple[Term, int] | None:
@@ -203,8 +250,86 @@ class Analyzer:
                     )
                 )
                 soft = tuple(part for part in soft if part != concept)
-                return Term(((concept, min(tok.sim for tok in parts)),), soft), len(key)
+                surface = " ".join(tok.raw for tok in parts)
+                return Term(((concept, min(tok.sim for tok in parts)),), soft, surface, parts[0].run), len(key)
         return None
+
+
+def word_forms(raw: str, stemmed: str) -> list[str]:
+    """Stems of the same word in another role, best first: the doer (-er/-or) or the act (-ize).
+
+    The stemmer keeps "printer" and "print" apart on purpose (a printer is a thing), so
+    these are only tried for a query word the organisation does not use as written.
+    """
+    forms: list[str] = []
+    if raw.endswith(("ing", "ed")):
+        # "printing labels" -> "Label printers"; "scheduling" -> "scheduler"
+        forms += [stemmed + "er", stemmed + "or", stemmed + "r"]
+    if len(stemmed) >= 6 and stemmed.endswith(("er", "or")):
+        # "printers" -> "Print queue"; "registering" -> "registr(ation)"
+        forms += [stemmed[:-2], stem(stemmed[:-2]), stemmed[:-2] + "r"]
+    if len(stemmed) >= 6 and stemmed.endswith("iz"):
+        forms.append(stemmed[:-2])   # "recognising" -> "recogn(ition)"
+    return [form for form in dict.fromkeys(forms) if form != stemmed and len(form) >= 4]
+
+
+# Clause ends: what follows is another thought ("who owns the cookie banner, legal wants it").
+_CLAUSE_END = re.compile(r"[,.;:!?()\[\]\"\u2026\u2013\u2014]|\s-\s|[^\x00-\u024f\s]")
+# Prepositions that bind two nouns into one thing ("certificate of deposit", "parcel from reception").
+_BINDING = frozenset({"of", "from", "for", "in", "on", "at", "to", "with"})
+# Conjunctions that start another clause (not "and", which joins two topics).
+_CLAUSE_WORDS = frozenset({"but", "or", "so", "because", "cause", "cuz", "coz", "since", "though",
+                           "although", "when", "while", "unless", "until", "if", "otherwise"})
+# The segment number given to the verb of a "who" question ("who approves ...", "who runs ...").
+RELATION_SEGMENT = -1
+# Between "who" and its verb: "who can approve ...", "who usually signs off ...".
+_MODALS = frozenset({"can", "could", "should", "would", "will", "shall", "may", "might", "must",
+                     "else", "usually", "normally", "actually", "now", "currently", "still"})
+
+
+def content_runs(text: str, raws: list[str]) -> list[tuple[int, int, int]]:
+    """For each token of `raws` (the tokens of `text`): its run of content words, segment, clause.
+
+    A run is a stretch of words with no clause end and no function or filler word between
+    them, except binding prepositions, which start a new segment of the same run: "car
+    registry" is one run, so "car" modifies "registry"; "certificate of deposit" one run of
+    two segments. In "ugh the returns portal is down again, who do i bug" the chatter sits in
+    other runs than the topic. `raws` may have lost filler phrases; unmatched tokens simply
+    start a new run.
+    """
+    runs: list[tuple[int, int, int]] = []
+    run = segment = 0
+    position = 0
+    clauses = [tokenize(clause) for clause in _CLAUSE_END.split(text)]
+    flat: list[tuple[int, str]] = []
+    number = 0
+    for clause in clauses:
+        for place, token in enumerate(clause):
+            # "... for the PDP or do i just yell into the void": a conjunction starts another thought.
+            number += place > 0 and token in _CLAUSE_WORDS
+            flat.append((number, token))
+        number += 1
+    clause_of: list[int] = []
+    for raw in raws:
+        while position < len(flat) and flat[position][1] != raw:
+            position += 1
+        clause_of.append(flat[position][0] if position < len(flat) else -1)
+        position += 1
+    previous: tuple[int, str] | None = None
+    asking = False   # right after "who" (and a modal): the next content word is the verb
+    for raw, clause in zip(raws, clause_of, strict=True):
+        content = raw not in FILLER and raw not in _BINDING
+        linked = previous is not None and previous[0] == clause and clause >= 0 and (
+            previous[1] not in FILLER or previous[1] in _BINDING)
+        if (not content and raw not in _BINDING) or not linked or (content and asking):
+            run, segment = run + 1, 0
+        elif raw in _BINDING:
+            segment += 1
+        # "who approves expense reports": the verb names the relation asked about, not the topic.
+        runs.append((run, RELATION_SEGMENT if content and asking else segment, clause))
+        previous = (-2, raw) if content and asking else (clause, raw)
+        asking = raw == "who" or (asking and raw in _MODALS)
+    return runs
 
 
 _FILLER_PHRASES_BY_FIRST: dict[str, list[Key]] = {}

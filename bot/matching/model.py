@@ -8,6 +8,12 @@ MATCH = "match"
 AMBIGUOUS = "ambiguous"
 NONE = "none"
 
+# Why a match was made (`MatchResult.via`): the query is the activity's name or one of its
+# aliases (term for term, typos allowed), an extra phrase's source tag ("learned"), words of
+# its description, or words shared with a name or alias without being all of it.
+VIA_NAME, VIA_ALIAS, VIA_DESCRIPTION, VIA_WORDS = "name", "alias", "description", "words"
+VIA_LEARNED = "learned"  # an active learned phrase (bot/learning): matched like an alias
+
 
 @dataclass(frozen=True, slots=True)
 class ActivityText:
@@ -15,6 +21,15 @@ class ActivityText:
     aliases: tuple[str, ...] = ()
     description: str | None = None
     learned: tuple[str, ...] = ()   # active learned phrases: matched like aliases, reported as "learned"
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """An extra phrase that names an activity like an alias, tagged with where it came from."""
+
+    text: str
+    activity: str   # the activity's name, as in ActivityText.name
+    via: str        # source tag reported as MatchResult.via, e.g. "learned"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,3 +44,5 @@ class MatchResult:
     activity: str | None        # set only for "match"
     score: float                # 0..1, best score (0 for empty)
     candidates: tuple[Candidate, ...]
+    via: str | None = None      # set only for "match": see VIA_* above
+    truncated: bool = False     # the query was longer than MAX_QUERY_CHARS; only its start was read

@@ -92,7 +92,11 @@ def stem(token: str) -> str:
     if inflected != word and inflected.endswith("at") and len(inflected) >= 5:
         inflected = inflected[:-2]
     word = inflected
-    word = _strip(word, _DERIVATION)
+    derived = _strip(word, _DERIVATION)
+    if derived != word and word.endswith("al"):
+        # "transactional" -> "transaction" -> "transact": the adjective meets its noun.
+        derived = _strip(derived, _DERIVATION)
+    word = derived
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]
     # Undouble always (not only after a stripped suffix) so "bill"/"billing" and

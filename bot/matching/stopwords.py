@@ -47,6 +47,10 @@ FILLER_PHRASES: tuple[tuple[str, ...], ...] = tuple(
 
 # Single letters carry nothing on their own; "a/b" and similar are folded into one term
 # by the lexicon before filler is dropped.
+# Question filler that may also be part of an activity's name ("Review model ownership"): the
+# index keeps such a word as a term when a name or alias of the organisation contains it.
+QUESTION_FILLER: frozenset[str] = frozenset(_QUESTION_FILLER)
+
 FILLER: frozenset[str] = (
     frozenset(_FUNCTION_WORDS) | frozenset(_QUESTION_FILLER) | frozenset(string.ascii_lowercase)
 )

@@ -43,7 +43,8 @@ class TypoIndex:
         return len(self._stem_of)
 
     def _lookup(self, token: str) -> Found:
-        if len(token) < t.TYPO_MIN_LEN or not token.isalpha():
+        # Long "words" (hashes, mash) are no typo of anything, and would cost O(n^2) below.
+        if not t.TYPO_MIN_LEN <= len(token) <= t.MAX_TYPO_WORD or not token.isalpha():
             return ()
         found = self._one_edit(token)
         if not found and len(token) >= t.TYPO_TWO_EDITS_LEN:

@@ -72,7 +72,8 @@ class Answer:
     consulted: tuple[Holder, ...] = ()
     informed: tuple[Holder, ...] = ()
     candidates: tuple[Suggestion, ...] = field(default=())
-    via: str | None = None  # "learned" when a learned phrase answered it
+    via: str | None = None      # why it matched: "name", "alias", "description", "words" (or "learned")
+    truncated: bool = False     # the question was too long; only its first part was read
 
     def holders(self, letter: str) -> tuple[Holder, ...]:
         return {"R": self.responsible, "A": self.accountable, "C": self.consulted, "I": self.informed}[letter]
@@ -90,6 +91,7 @@ class Answer:
             "informed": [h.to_json() for h in self.informed],
             "candidates": [{"activity": c.activity, "score": round(c.score, 3)} for c in self.candidates],
             "via": self.via,
+            "truncated": self.truncated,
         }
 
 

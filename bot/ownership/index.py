@@ -102,14 +102,11 @@ class Ownership:
         candidates = tuple(Suggestion(c.activity, c.score) for c in result.candidates)
         if result.status != "match" or result.activity is None:
             return Answer(query=query, status=result.status, score=result.score, candidates=candidates,
-                          team=scope.key if scope else None, team_name=scope.name if scope else None)
+                          team=scope.key if scope else None, team_name=scope.name if scope else None,
+                          truncated=result.truncated)
         answer = self.answer_activity(result.activity, team=scope.key if scope else None, query=query,
                                       score=result.score, candidates=candidates)
-        matched = self.activity(result.activity)
-        # Only activities with learned phrases pay for the second look at the query.
-        if matched is not None and matched.learned and self.matcher.learned_by(query, result.activity):
-            answer = dataclasses.replace(answer, via="learned")
-        return answer
+        return dataclasses.replace(answer, via=result.via, truncated=result.truncated)
 
     def answer_activity(
         self, name: str, *, team: str | None = None, query: str | None = None, score: float = 1.0,

@@ -77,7 +77,7 @@ def test_metrics_readiness_and_json_logs_without_secrets(db_url: str, slack: Fak
     try:
         assert get(app, "/readyz") == (200, get(app, "/readyz")[1])
         assert json.loads(get(app, "/readyz")[1])["ready"] is True
-        assert command(app, f"docker packaging {SECRET_TEXT}", "m1") == 200
+        assert command(app, f"pizza {SECRET_TEXT}", "m1") == 200
         slack.response("m1")
         assert command(app, "who owns the feature store", "m2") == 200
         slack.response("m2")
