@@ -244,7 +244,8 @@ def _who(args: argparse.Namespace, out: TextIO) -> int:
 
 def _escalations(args: argparse.Namespace, out: TextIO) -> int:
     _, store = _open(args)
-    listed = list_escalations(store, open_only=args.open)
+    with store.session() as session:
+        listed = list_escalations(session=session, open_only=args.open)
     if args.json:
         out.writelines(json.dumps(render.escalation_json(e)) + "\n" for e in listed)
     else:
