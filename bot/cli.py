@@ -254,7 +254,8 @@ def _escalations(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _impact(args: argparse.Namespace, out: TextIO) -> int:
-    found = person_impact(_loaded(args), args.person)
+    with _loaded(args).session() as session:
+        found = person_impact(session=session, handle=args.person)
     out.write(json.dumps(render.impact_json(found)) + "\n" if args.json else render.impact_text(found))
     return 0
 
@@ -290,14 +291,16 @@ def _digest_preview(args: argparse.Namespace, out: TextIO) -> int:
         from bot.slack.directory import SlackDepartureCheck
 
         directory = SlackDepartureCheck(web_client(settings.require_bot_token()))
-    shown = preview(store, now=utcnow(), handle=args.person, directory=directory)
+    with store.session() as session:
+        shown = preview(session=session, now=utcnow(), handle=args.person, directory=directory)
     out.write(render.summary_text(shown) if isinstance(shown, OrgSummary) else render.person_digest_text(shown))
     return 0
 
 
 def _digest_send(args: argparse.Namespace, out: TextIO) -> int:
     settings, store = _open(args)
-    require_schedule(store)
+    with store.session() as session:
+        require_schedule(session=session)
     from bot.slack.app import outbox_client
     from bot.slack.digest_sender import slack_digests
 

@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.digest.job import TICK_BUDGET_SECONDS, Digests
 from bot.digest.pacing import Pacer
 from bot.digest.sender import OutgoingDigest
-from bot.digest.trend import trend_chart
+from bot.digest.trend import health_history, trend_chart
 from bot.slack.blocks.digest import BlockKitRenderer
 from bot.slack.directory import SlackDepartureCheck
 from bot.slack.notifier import api_failure, network_failure
@@ -73,9 +73,19 @@ class SlackDigestTransport:
                         type(exc).__name__)
 
 
+def stored_trend_chart(store: Store) -> TrendChart:
+    """The summary's chart of a period, from the health counts in the store."""
+    def chart(period: str) -> bytes | None:
+        with store.session() as session:
+            points = health_history(session=session, period=period)
+        return trend_chart(points)  # drawn with no transaction open
+
+    return chart
+
+
 def slack_digests(store: Store, client: WebClient, *, pacer: Pacer | None = None,
                   budget: float | None = TICK_BUDGET_SECONDS) -> Digests:
     """The Ticker's digest step, sending through `client` (the app's web_client(settings)); budget None: no limit."""
-    transport = SlackDigestTransport(client, trend_chart=lambda period: trend_chart(store, period=period))
+    transport = SlackDigestTransport(client, trend_chart=stored_trend_chart(store))
     return Digests(store=store, transport=transport, renderer=BlockKitRenderer(),
                    directory=SlackDepartureCheck(client), pacer=pacer or Pacer(), budget=budget)
