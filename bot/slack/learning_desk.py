@@ -17,8 +17,8 @@ from bot.ownership.index import Ownership
 from bot.runtime.ticker import utcnow
 from bot.slack.blocks import learning as blocks
 from bot.slack.blocks.kit import Message, section
-from bot.slack.blocks.learning import Asked
 from bot.slack.blocks.notes import note_message
+from bot.slack.blocks.payloads import Asked, PhraseApproval, PhraseDecision
 from bot.slack.directory import PeopleDirectory
 
 if TYPE_CHECKING:
@@ -115,9 +115,7 @@ class LearningDesk:
             return note_message(f"Sorry, I can't take that from you: {exc}"), False
         # Decided earlier by someone else (the same way): say who did.
         by = user if decided.decided_by == person.identity else decided.decided_by
-        payload = {"phrase": decided.phrase, "activity": decided.activity, "status": decided.status,
-                   "decided_by": by}
-        return blocks.decided_message(payload), True
+        return blocks.decided_message(PhraseDecision(decided.phrase, decided.activity, decided.status, by or "")), True
 
     def teach(self, phrase: str, activity: str, *, user: str, client: WebClient) -> Message:
         if not phrase.strip() or not activity.strip():
@@ -143,6 +141,5 @@ class LearningDesk:
         person = self.person(user, client)
         with self.store.session() as session:
             pending = self.learning.pending_for(session=session, person=person)
-        shown = [{"phrase_id": p.id, "phrase": p.phrase, "activity": p.activity, "asker": p.proposed_by}
-                 for p in pending[:MAX_HOME_PENDING]]
+        shown = [PhraseApproval(p.id, p.phrase, p.activity, p.proposed_by) for p in pending[:MAX_HOME_PENDING]]
         return blocks.pending_home_blocks(shown, max(0, len(pending) - MAX_HOME_PENDING))

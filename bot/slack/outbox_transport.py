@@ -18,6 +18,7 @@ from sqlalchemy import select
 from bot.learning import notices
 from bot.slack.blocks import learning as learning_blocks
 from bot.slack.blocks.kit import Message
+from bot.slack.blocks.payloads import PhraseApproval, PhraseDecision
 from bot.slack.delivery_log import DeliveryLog
 from bot.slack.notifier import api_failure, network_failure
 from bot.store.db import Store
@@ -26,9 +27,10 @@ from bot.store.outbox_models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
+# Each kind's payload is parsed into its typed structure (bot/slack/blocks/payloads.py), then rendered.
 RENDERERS: dict[str, Callable[[dict[str, Any]], Message]] = {
-    notices.APPROVAL: learning_blocks.approval_message,
-    notices.DECIDED: learning_blocks.decided_message,
+    notices.APPROVAL: lambda payload: learning_blocks.approval_message(PhraseApproval.from_value(payload)),
+    notices.DECIDED: lambda payload: learning_blocks.decided_message(PhraseDecision.from_value(payload)),
 }
 
 
