@@ -31,7 +31,7 @@ from slack_sdk import WebClient  # noqa: E402 - after the path is set
 from bot.digest.job import Digests  # noqa: E402
 from bot.digest.pacing import MESSAGES_PER_SECOND, Pacer  # noqa: E402
 from bot.digest.period import schedule_of  # noqa: E402
-from bot.digest.runs import digest_settings, prepare, start_run  # noqa: E402
+from bot.digest.runs import digest_settings, prepare, read_week, start_run  # noqa: E402
 from bot.ownership.index import Ownership  # noqa: E402
 from bot.ownership.matrix import load_ownership  # noqa: E402
 from bot.raci_file.model import Activity, Person, RaciDocument, Role, Team  # noqa: E402
@@ -88,8 +88,10 @@ def bench_preparation(url: str, people: int, activities: int) -> None:
     with store.session() as session:
         schedule = schedule_of(digest_settings(session))
     assert schedule is not None
+    with store.session() as session:
+        week = read_week(session=session, schedule=schedule, period=schedule.period(now), now=now)
     prepared = timed("compute every digest and the summary", lambda: prepare(
-        store, ownership, schedule=schedule, period=schedule.period(now), now=now, directory=None))
+        ownership, week, schedule=schedule, period=schedule.period(now), directory=None))
     timed(f"render {len(prepared.recipients):,} DMs and the summary to Block Kit",
           lambda: ([renderer.person(d) for d in prepared.recipients], renderer.summary(prepared.summary)))
     started = time.perf_counter()

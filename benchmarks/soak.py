@@ -174,10 +174,11 @@ def seed_escalations(db_url: str, count: int) -> None:
     with store.session() as session:
         answer = load_ownership(session=session).answer("docker packaging")
     parked = datetime(2999, 1, 1, tzinfo=UTC)
-    for i in range(count):
-        raise_escalation(store, answer=answer, problem=f"soak problem {i}", link=None, requester=REQUESTER,
-                         channel=ESCALATION_CHANNEL, thread_ts=None, policy=Policy(timedelta(hours=1), 1),
-                         now=parked)
+    with store.session() as session:
+        for i in range(count):
+            raise_escalation(session=session, answer=answer, problem=f"soak problem {i}", link=None,
+                             requester=REQUESTER, channel=ESCALATION_CHANNEL, thread_ts=None,
+                             policy=Policy(timedelta(hours=1), 1), now=parked)
     store.close()
 
 

@@ -244,7 +244,8 @@ def _who(args: argparse.Namespace, out: TextIO) -> int:
 
 def _escalations(args: argparse.Namespace, out: TextIO) -> int:
     _, store = _open(args)
-    listed = list_escalations(store, open_only=args.open)
+    with store.session() as session:
+        listed = list_escalations(session=session, open_only=args.open)
     if args.json:
         out.writelines(json.dumps(render.escalation_json(e)) + "\n" for e in listed)
     else:
@@ -253,7 +254,8 @@ def _escalations(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _impact(args: argparse.Namespace, out: TextIO) -> int:
-    found = person_impact(_loaded(args), args.person)
+    with _loaded(args).session() as session:
+        found = person_impact(session=session, handle=args.person)
     out.write(json.dumps(render.impact_json(found)) + "\n" if args.json else render.impact_text(found))
     return 0
 
@@ -289,14 +291,16 @@ def _digest_preview(args: argparse.Namespace, out: TextIO) -> int:
         from bot.slack.directory import SlackDepartureCheck
 
         directory = SlackDepartureCheck(web_client(settings.require_bot_token()))
-    shown = preview(store, now=utcnow(), handle=args.person, directory=directory)
+    with store.session() as session:
+        shown = preview(session=session, now=utcnow(), handle=args.person, directory=directory)
     out.write(render.summary_text(shown) if isinstance(shown, OrgSummary) else render.person_digest_text(shown))
     return 0
 
 
 def _digest_send(args: argparse.Namespace, out: TextIO) -> int:
     settings, store = _open(args)
-    require_schedule(store)
+    with store.session() as session:
+        require_schedule(session=session)
     from bot.slack.app import outbox_client
     from bot.slack.digest_sender import slack_digests
 

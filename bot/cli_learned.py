@@ -30,7 +30,8 @@ def run(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     """List or decide; a phrase nobody taught is one clear error line."""
     learning = Learning(OwnershipService(store))
     if args.action is None:
-        phrases = learning.phrases(pending_only=args.pending)
+        with store.session() as session:
+            phrases = learning.phrases(session=session, pending_only=args.pending)
         if args.json:
             out.writelines(json.dumps(p.to_json()) + "\n" for p in phrases)
         else:
@@ -40,12 +41,14 @@ def run(args: argparse.Namespace, store: Store, out: TextIO) -> int:
         raise LearningRefused(f"raci learned {args.action} needs the PHRASE")
     person = Person(default_actor(), trusted=True)
     if args.action == "forget":
-        forgotten = learning.forget(args.phrase, person=person, source="raci-cli")
+        with store.session() as session:
+            forgotten = learning.forget(session=session, phrase_text=args.phrase, person=person, source="raci-cli")
         out.writelines(f"forgot “{p.phrase}” ({p.activity})\n" for p in forgotten)
         return 0
-    target = _one(learning.find_by_text(args.phrase), args.activity, args.phrase)
-    decided = learning.decide(target.id, approve=args.action == "approve", person=person, now=utcnow(),
-                              source="raci-cli")
+    with store.session() as session:
+        target = _one(learning.find_by_text(session=session, phrase_text=args.phrase), args.activity, args.phrase)
+        decided = learning.decide(session=session, phrase_id=target.id, approve=args.action == "approve",
+                                  person=person, now=utcnow(), source="raci-cli")
     out.write(f"{decided.status}: “{decided.phrase}” -> {decided.activity}\n")
     return 0
 

@@ -13,7 +13,16 @@ from bot.digest.impact import impact
 from bot.digest.model import Impact, OrgSummary, PersonDigest
 from bot.digest.pacing import Pacer
 from bot.digest.period import DigestNotScheduled, schedule_of
-from bot.digest.runs import LATE_LIMIT, DepartureCheck, Renderer, RunStart, digest_settings, prepare, start_run
+from bot.digest.runs import (
+    LATE_LIMIT,
+    DepartureCheck,
+    Renderer,
+    RunStart,
+    digest_settings,
+    prepare,
+    read_week,
+    start_run,
+)
 from bot.digest.sender import DigestTransport, SendReport, deliver, failures, pending, retry_failed
 from bot.errors import UnknownPerson
 from bot.ownership.matrix import load_ownership
@@ -52,7 +61,10 @@ class DigestReport:
 
 @dataclass
 class Digests:
-    """The digest part of the ticker; every replica may run it, the store decides who does what."""
+    """The digest part of the ticker; every replica may run it, the store decides who does what.
+
+    A step of the ticker's loop, so it holds the Store and opens its own transactions (as the outbox does).
+    """
 
     store: Store
     transport: DigestTransport
@@ -80,15 +92,15 @@ class Digests:
         return DigestReport(started, sent, left, tuple(failed), requeued)
 
 
-def preview(store: Store, *, now: datetime, handle: str | None = None,
+def preview(*, session: Session, now: datetime, handle: str | None = None,
             directory: DepartureCheck | None = None) -> PersonDigest | OrgSummary:
     """This period's digest of one person (handle, @handle or Slack ID), or the summary, as it would go out now."""
-    with store.session() as session:
-        schedule = schedule_of(digest_settings(session))
-        ownership = load_ownership(session=session)
+    schedule = schedule_of(digest_settings(session))
+    ownership = load_ownership(session=session)
     period = schedule.period(now) if schedule else now
     person = ownership.person(handle) if handle else None
-    prepared = prepare(store, ownership, schedule=schedule, period=period, now=now,
+    week = read_week(session=session, schedule=schedule, period=period, now=now)
+    prepared = prepare(ownership, week, schedule=schedule, period=period,
                        directory=directory if person is None else None)
     if person is None:
         return prepared.summary
@@ -98,19 +110,17 @@ def preview(store: Store, *, now: datetime, handle: str | None = None,
     return found
 
 
-def person_impact(store: Store, handle: str) -> Impact:
+def person_impact(*, session: Session, handle: str) -> Impact:
     """`raci impact HANDLE`: what if this person leaves."""
-    with store.session() as session:
-        ownership = load_ownership(session=session)
+    ownership = load_ownership(session=session)
     return impact(ownership, ownership.person(handle))
 
 
-def require_schedule(store: Store) -> None:
+def require_schedule(*, session: Session) -> None:
     """DigestNotScheduled unless settings.digest.schedule is set."""
-    with store.session() as session:
-        if schedule_of(digest_settings(session)) is None:
-            raise DigestNotScheduled("no digest is scheduled: set settings.digest.schedule in the RACI file "
-                                     "(e.g. \"0 9 * * MON\") and import it")
+    if schedule_of(digest_settings(session)) is None:
+        raise DigestNotScheduled("no digest is scheduled: set settings.digest.schedule in the RACI file "
+                                 "(e.g. \"0 9 * * MON\") and import it")
 
 
 def delivery_counts(session: Session) -> dict[str, int]:

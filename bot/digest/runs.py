@@ -109,20 +109,35 @@ def audit_since(session: Session, since: datetime, until: datetime) -> list[Audi
             for e in session.scalars(query)]
 
 
-def prepare(store: Store, ownership: Ownership, *, schedule: Schedule | None, period: datetime, now: datetime,
+@dataclass(frozen=True)
+class Week:
+    """What the store holds about a digest's window: since when, its escalations and audit, who opted out."""
+
+    since: datetime
+    escalations: list[EscalationView]
+    audit: list[AuditEntry]
+    refused: set[str]
+
+
+def read_week(*, session: Session, schedule: Schedule | None, period: datetime, now: datetime) -> Week:
+    """Read what the digest of `period` is made of, up to `now`."""
+    since = window_start(session, schedule, period)
+    return Week(since, week_escalations(session, since, now), audit_since(session, since, now), opted_out(session))
+
+
+def prepare(ownership: Ownership, week: Week, *, schedule: Schedule | None, period: datetime,
             directory: DepartureCheck | None) -> Preparation:
-    """Compute every digest of `period` from the store as it is now; only `directory` talks to Slack."""
-    with store.session() as session:
-        since = window_start(session, schedule, period)
-        escalations = week_escalations(session, since, now)
-        audit = audit_since(session, since, now)
-        refused = opted_out(session)
+    """Compute every digest of `period` from what the store held; only `directory` talks to Slack.
+
+    It takes what `read_week` read rather than a session, so no transaction stays open while Slack answers.
+    """
     holders = _holders_in_slack(ownership)
     gone = directory.gone(sorted(holders)) if directory is not None and holders else {}
+    since, escalations, audit = week.since, week.escalations, week.audit
     digests = person_digests(ownership, escalations=escalations, audit=audit, period=period, since=since)
     summary = org_summary(ownership, escalations=escalations, audit=audit, gone=gone, period=period, since=since,
                           slack_checked=directory is not None)
-    recipients, skipped = _recipients(digests, refused=refused, gone=gone)
+    recipients, skipped = _recipients(digests, refused=week.refused, gone=gone)
     return Preparation(schedule, period, since, digests, recipients, summary, skipped)
 
 
@@ -152,7 +167,11 @@ def _recipients(digests: Sequence[PersonDigest], *, refused: set[str],
 
 def start_run(store: Store, *, now: datetime, renderer: Renderer, directory: DepartureCheck | None,
               late_limit: timedelta | None = LATE_LIMIT, actor: str | None = None) -> RunStart:
-    """Claim this period's digest if its time has come and nobody has; prepare all its deliveries if we win."""
+    """Claim this period's digest if its time has come and nobody has; prepare all its deliveries if we win.
+
+    Like the outbox's claims, this opens its own short transactions by design: it reads, asks Slack who
+    left with no transaction open, then claims the period in one transaction whose insert may lose.
+    """
     with store.session() as session:
         schedule = schedule_of(digest_settings(session))
         if schedule is None:
@@ -169,7 +188,8 @@ def start_run(store: Store, *, now: datetime, renderer: Renderer, directory: Dep
         return RunStart("too_late", period, key)
     with store.session() as session:
         ownership = load_ownership(session=session)
-    prepared = prepare(store, ownership, schedule=schedule, period=period, now=now, directory=directory)
+        week = read_week(session=session, schedule=schedule, period=period, now=now)
+    prepared = prepare(ownership, week, schedule=schedule, period=period, directory=directory)
     rows = list(_delivery_rows(prepared, renderer, key=key, now=now))
     run = DigestRun(period=key, fires_at=period, since=prepared.since, timezone=schedule.timezone, created_at=now,
                     created_by=actor or default_actor(), deliveries=len(rows), health=health_counts(prepared.summary))

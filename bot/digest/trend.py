@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.digest.model import OrgSummary
 from bot.matrix_view.limits import TREND_MIN_RUNS, TREND_WEEKS
-from bot.store.db import Store
 from bot.store.digest_models import DigestRun
 
 
@@ -30,12 +30,11 @@ def health_counts(summary: OrgSummary) -> dict[str, int]:
             "departed_holders": len(summary.gone)}
 
 
-def health_history(store: Store, *, period: str, weeks: int = TREND_WEEKS) -> list[HealthPoint]:
+def health_history(*, session: Session, period: str, weeks: int = TREND_WEEKS) -> list[HealthPoint]:
     """The counts of the last `weeks` runs up to and including `period`, oldest first; runs without counts skipped."""
-    with store.session() as session:
-        rows = session.execute(select(DigestRun.fires_at, DigestRun.health)
-                               .where(DigestRun.period <= period, DigestRun.health.is_not(None))
-                               .order_by(DigestRun.period.desc()).limit(weeks)).all()
+    rows = session.execute(select(DigestRun.fires_at, DigestRun.health)
+                           .where(DigestRun.period <= period, DigestRun.health.is_not(None))
+                           .order_by(DigestRun.period.desc()).limit(weeks)).all()
     points = [HealthPoint(week=fires_at.date(), gaps=int(health.get("gaps", 0)),
                           vacant_roles=int(health.get("vacant_roles", 0)),
                           departed_holders=int(health.get("departed_holders", 0)),
@@ -44,9 +43,8 @@ def health_history(store: Store, *, period: str, weeks: int = TREND_WEEKS) -> li
     return points[::-1]
 
 
-def trend_chart(store: Store, *, period: str) -> bytes | None:
-    """The summary's chart PNG, or None with fewer than two weeks of history."""
-    points = health_history(store, period=period)
+def trend_chart(points: list[HealthPoint]) -> bytes | None:
+    """The summary's chart PNG of `health_history`'s points, or None with fewer than two weeks of history."""
     if len(points) < TREND_MIN_RUNS:
         return None
     from bot.matrix_view.png import trend_png  # matplotlib only when there is a chart to draw

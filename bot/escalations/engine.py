@@ -13,7 +13,6 @@ from bot.escalations.views import DeliveryProblem, EscalationView, aware
 from bot.ownership.answers import Answer, Holder
 from bot.raci_file.diff import Change, ChangeKind
 from bot.store.audit import record_changes
-from bot.store.db import Store
 from bot.store.escalation_models import Escalation, Notification
 from bot.store.outbox_policy import PAGE_DEADLINE
 from bot.store.text import storable, storable_or_none
@@ -80,25 +79,23 @@ def enqueue_status(session: Session, row: Escalation, *, now: datetime) -> None:
 
 
 def raise_escalation(
-    store: Store, *, answer: Answer, problem: str, link: str | None, requester: str, channel: str | None,
+    *, session: Session, answer: Answer, problem: str, link: str | None, requester: str, channel: str | None,
     thread_ts: str | None, policy: Policy, now: datetime,
 ) -> EscalationView:
-    """Record a new escalation; its first step is due at once (the caller ticks it straight away)."""
+    """Record a new escalation; its first step is due at once (the caller ticks it once this commits)."""
     owners = {"R": answer.responsible, "A": answer.accountable, "C": answer.consulted, "I": answer.informed}
-    with store.session() as session:
-        row = Escalation(
-            activity=storable(answer.activity or answer.query), team=storable_or_none(answer.team),
-            problem=storable(problem).strip(), link=storable_or_none(link), requester=storable(requester),
-            channel=storable_or_none(channel), thread_ts=storable_or_none(thread_ts), status="open", step=-1,
-            ack_timeout_seconds=int(policy.ack_timeout.total_seconds()), repeats=policy.repeats,
-            owners={k: [_owner_json(h) for h in v] for k, v in owners.items()}, notes=[],
-            next_due_at=now, created_at=now,
-        )
-        session.add(row)
-        session.flush()
-        audit(session, row, "added", {"status": "open", "problem": row.problem, "team": row.team},
-              actor=requester)
-        return to_view(row)
+    row = Escalation(
+        activity=storable(answer.activity or answer.query), team=storable_or_none(answer.team),
+        problem=storable(problem).strip(), link=storable_or_none(link), requester=storable(requester),
+        channel=storable_or_none(channel), thread_ts=storable_or_none(thread_ts), status="open", step=-1,
+        ack_timeout_seconds=int(policy.ack_timeout.total_seconds()), repeats=policy.repeats,
+        owners={k: [_owner_json(h) for h in v] for k, v in owners.items()}, notes=[],
+        next_due_at=now, created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    audit(session, row, "added", {"status": "open", "problem": row.problem, "team": row.team}, actor=requester)
+    return to_view(row)
 
 
 def _locked(session: Session, escalation_id: int) -> Escalation:
@@ -111,48 +108,45 @@ def _locked(session: Session, escalation_id: int) -> Escalation:
     return row
 
 
-def acknowledge(store: Store, escalation_id: int, *, by: str, now: datetime) -> Outcome:
+def acknowledge(*, session: Session, escalation_id: int, by: str, now: datetime) -> Outcome:
     """A Responsible or Accountable holder takes it: the clock stops."""
-    with store.session() as session:
-        row = _locked(session, escalation_id)
-        view = to_view(row)
-        if not view.is_owner(by):
-            return Outcome(False, "Only the Responsible or Accountable people of "
-                           f"{row.activity} can acknowledge this escalation.", view)
-        if row.status not in ("open", "unanswered"):
-            return Outcome(False, f"Escalation #{row.id} is already {row.status}.", view)
-        old = row.status
-        row.status, row.acknowledged_at, row.acknowledged_by, row.next_due_at = "acknowledged", now, by, None
-        session.flush()
-        audit(session, row, "changed", {"status": [old, "acknowledged"], "by": by}, actor=by)
-        enqueue_status(session, row, now=now)
-        enqueue(session, row, kind="requester", recipient=row.requester, now=now, seq="acknowledged")
-        return Outcome(True, f"You acknowledged escalation #{row.id} ({row.activity}).", to_view(row))
+    row = _locked(session, escalation_id)
+    view = to_view(row)
+    if not view.is_owner(by):
+        return Outcome(False, "Only the Responsible or Accountable people of "
+                       f"{row.activity} can acknowledge this escalation.", view)
+    if row.status not in ("open", "unanswered"):
+        return Outcome(False, f"Escalation #{row.id} is already {row.status}.", view)
+    old = row.status
+    row.status, row.acknowledged_at, row.acknowledged_by, row.next_due_at = "acknowledged", now, by, None
+    session.flush()
+    audit(session, row, "changed", {"status": [old, "acknowledged"], "by": by}, actor=by)
+    enqueue_status(session, row, now=now)
+    enqueue(session, row, kind="requester", recipient=row.requester, now=now, seq="acknowledged")
+    return Outcome(True, f"You acknowledged escalation #{row.id} ({row.activity}).", to_view(row))
 
 
-def cancel(store: Store, escalation_id: int, *, by: str, now: datetime) -> Outcome:
+def cancel(*, session: Session, escalation_id: int, by: str, now: datetime) -> Outcome:
     """Whoever raised it calls it off: the clock stops and it is closed."""
-    with store.session() as session:
-        row = _locked(session, escalation_id)
-        view = to_view(row)
-        if by != row.requester:
-            return Outcome(False, f"Only <@{row.requester}>, who raised it, can cancel escalation #{row.id}.", view)
-        if row.status == "resolved":
-            return Outcome(False, f"Escalation #{row.id} is already resolved.", view)
-        return _close(session, row, by=by, now=now, note=f"cancelled by <@{by}>")
+    row = _locked(session, escalation_id)
+    view = to_view(row)
+    if by != row.requester:
+        return Outcome(False, f"Only <@{row.requester}>, who raised it, can cancel escalation #{row.id}.", view)
+    if row.status == "resolved":
+        return Outcome(False, f"Escalation #{row.id} is already resolved.", view)
+    return _close(session, row, by=by, now=now, note=f"cancelled by <@{by}>")
 
 
-def resolve(store: Store, escalation_id: int, *, by: str, now: datetime) -> Outcome:
+def resolve(*, session: Session, escalation_id: int, by: str, now: datetime) -> Outcome:
     """Close it; the Informed holders get a one-line FYI."""
-    with store.session() as session:
-        row = _locked(session, escalation_id)
-        view = to_view(row)
-        if not view.may_resolve(by):
-            return Outcome(False, "Only the Responsible or Accountable people of "
-                           f"{row.activity} (or whoever raised it) can resolve it.", view)
-        if row.status == "resolved":
-            return Outcome(False, f"Escalation #{row.id} is already resolved.", view)
-        return _close(session, row, by=by, now=now, note=None)
+    row = _locked(session, escalation_id)
+    view = to_view(row)
+    if not view.may_resolve(by):
+        return Outcome(False, "Only the Responsible or Accountable people of "
+                       f"{row.activity} (or whoever raised it) can resolve it.", view)
+    if row.status == "resolved":
+        return Outcome(False, f"Escalation #{row.id} is already resolved.", view)
+    return _close(session, row, by=by, now=now, note=None)
 
 
 def _close(session: Session, row: Escalation, *, by: str, now: datetime, note: str | None) -> Outcome:
@@ -173,22 +167,21 @@ def _close(session: Session, row: Escalation, *, by: str, now: datetime, note: s
     return Outcome(True, f"Escalation #{row.id} ({row.activity}) is {verb}.", to_view(row))
 
 
-def get(store: Store, escalation_id: int) -> EscalationView:
-    with store.session() as session:
-        row = session.get(Escalation, escalation_id)
-        if row is None:
-            raise EscalationNotFound(f"escalation #{escalation_id} does not exist")
-        return to_view(row)
+def get(*, session: Session, escalation_id: int) -> EscalationView:
+    """One escalation by id; EscalationNotFound when there is none."""
+    row = session.get(Escalation, escalation_id)
+    if row is None:
+        raise EscalationNotFound(f"escalation #{escalation_id} does not exist")
+    return to_view(row)
 
 
-def list_escalations(store: Store, *, open_only: bool = False, limit: int = 200) -> list[EscalationView]:
+def list_escalations(*, session: Session, open_only: bool = False, limit: int = 200) -> list[EscalationView]:
     """Newest first, with their undelivered messages; `open_only` keeps those open or acknowledged."""
-    with store.session() as session:
-        query = select(Escalation).order_by(Escalation.id.desc()).limit(limit)
-        if open_only:
-            query = query.where(Escalation.status.in_(("open", "acknowledged")))
-        views = [to_view(r) for r in session.scalars(query)]
-        problems = delivery_problems(session, [v.id for v in views])
+    query = select(Escalation).order_by(Escalation.id.desc()).limit(limit)
+    if open_only:
+        query = query.where(Escalation.status.in_(("open", "acknowledged")))
+    views = [to_view(r) for r in session.scalars(query)]
+    problems = delivery_problems(session, [v.id for v in views])
     return [replace(v, deliveries=tuple(problems.get(v.id, ()))) for v in views]
 
 

@@ -7,6 +7,9 @@ Safe with several replicas and a cron job ticking at once:
 - its messages go through the one outbox (bot/store/outbox.py): claimed under a lease, sent,
   recorded; Slack outages are retried until the message's deadline (a day for a page), and a
   crash between send and record re-sends it when the lease expires — never loses it.
+
+Like the outbox, this is a loop that owns its transactions (one per batch); the engine's
+functions, and `advance_batch`, take the caller's session.
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ from bot.store.outbox import Delivery, Outbox, Queue, SendReport, Verdict, skip_
 log = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True)
 class TickReport:
     advanced: int
@@ -47,17 +49,26 @@ def tick(store: Store, notifier: Notifier, *, now: datetime) -> TickReport:
 
 
 def advance_due(store: Store, *, now: datetime, batch: int = 100) -> int:
-    """Move every due open escalation to its next step; a step with nobody to page is skipped at once."""
+    """Move every due open escalation to its next step, one committed transaction per batch.
+
+    This is the ticker's loop, so it opens its own transactions: a batch's claims (row locks on
+    PostgreSQL) are released as soon as its messages are in the outbox, not at the end of the pass.
+    """
     total = 0
     while True:
         with store.session() as session:
-            query = (select(Escalation).where(Escalation.status == "open", Escalation.next_due_at <= now)
-                     .order_by(Escalation.next_due_at, Escalation.id).limit(batch))
-            rows = list(session.scalars(skip_locked(query, session)))
-            moved = sum(_advance(session, row, now=now) for row in rows)
+            found, moved = advance_batch(session=session, now=now, batch=batch)
         total += moved
-        if len(rows) < batch or moved == 0:
+        if found < batch or moved == 0:
             return total
+
+
+def advance_batch(*, session: Session, now: datetime, batch: int = 100) -> tuple[int, int]:
+    """Advance up to `batch` due escalations (a step with nobody to page is skipped at once): (found, moved)."""
+    query = (select(Escalation).where(Escalation.status == "open", Escalation.next_due_at <= now)
+             .order_by(Escalation.next_due_at, Escalation.id).limit(batch))
+    rows = list(session.scalars(skip_locked(query, session)))
+    return len(rows), sum(_advance(session, row, now=now) for row in rows)
 
 
 def _advance(session: Session, row: Escalation, *, now: datetime) -> int:

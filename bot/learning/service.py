@@ -2,6 +2,10 @@
 
 Who may decide about an activity's phrases: its Accountable holders (org-wide or in any team) and
 the matrix's admins (`settings.admins`). Everyone else is refused and nothing changes.
+
+Every flow runs in the caller's session (keyword-only `session=`): the edge opens the transaction
+and commits it. A change that makes a phrase answer (or stop answering) rebuilds the live index
+once that transaction commits, never before: the rebuild reads the store.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -111,147 +116,152 @@ class Learning:
 
     # -- picks -----------------------------------------------------------------------------------
 
-    def pick(self, *, question: str, activity: str, person: Person, source: str | None, now: datetime) -> PickResult:
+    def pick(self, *, session: Session, question: str, activity: str, person: Person, source: str | None,
+             now: datetime) -> PickResult:
         """Someone picked `activity` for `question`: propose, confirm, or (by an owner) approve it."""
         ownership = self.service.current
         try:
             phrase, key = self._checked(ownership, question, activity)
         except LearningRefused as exc:
             return PickResult(None, note=str(exc))
+        # Before the savepoint: on SQLite this statement opens the caller's transaction (pysqlite would
+        # otherwise let the savepoint's release commit it) and takes the write lock that queues other picks.
+        db.write_lock(session)
         for _attempt in range(2):  # a concurrent first pick of the same phrase wins the insert; then we confirm
             try:
-                result = self._record_pick(phrase, key, activity, person, source, now)
+                with session.begin_nested():  # a lost insert undoes only this attempt, not the caller's work
+                    result = self._record_pick(session, phrase, key, activity, person, source, now)
                 break
             except IntegrityError:
                 continue
         else:
             return PickResult(None, note="that phrase is being recorded by someone else right now")
         if result.activated:
-            self.service.refresh(force=True)
+            self._refresh_after_commit(session)
         return result
 
-    def _record_pick(self, phrase: str, key: str, activity: str, person: Person, source: str | None,
-                     now: datetime) -> PickResult:
+    def _record_pick(self, session: Session, phrase: str, key: str, activity: str, person: Person,
+                     source: str | None, now: datetime) -> PickResult:
         owner = self.may_decide(person, activity)
-        with self.service.store.session() as session:
-            db.write_lock(session)
-            activity_id = self._activity_id(session, activity)
-            row = db.find(session, activity=activity_id, key=key, lock=True)
-            if row is not None and row.status != lm.PENDING:
-                return PickResult(_view(row, activity))  # active already, or rejected: never proposed again
-            proposed = row is None
-            if row is None:
-                row = lm.LearnedPhrase(activity_id=activity_id, phrase=phrase, phrase_key=key, status=lm.PENDING,
-                                       pickers=[person.identity], proposed_by=person.identity, proposed_at=now,
-                                       source=source)
-                session.add(row)
-                session.flush()
-                db.audit(session, phrase=row, activity=activity, change="proposed", actor=person.identity,
-                         source=source, active=False)
-            elif person.identity not in row.pickers:
-                row.pickers = [*row.pickers, person.identity]
-                db.audit(session, phrase=row, activity=activity, change="confirmed", actor=person.identity,
-                         source=source, active=False)
-            activated = owner or len(row.pickers) >= self.confirmations_needed()
-            if activated:
-                row.status, row.decided_at = lm.ACTIVE, now
-                row.decided_by = person.identity if owner else f"{len(row.pickers)} confirmations"
-                db.audit(session, phrase=row, activity=activity, change="approved" if owner else "confirmed",
-                         actor=person.identity, source=source, active=True)
-            if proposed and not activated:
-                notices.enqueue_approval_requests(
-                    session, phrase_id=row.id, phrase=row.phrase, activity=activity,
-                    asker=person.slack_user or person.identity, recipients=self.recipients(activity), now=now)
-            elif activated and not proposed:
-                self._decided(session, row, activity, person if owner else Person(row.decided_by or ""), now)
-            return PickResult(_view(row, activity), activated=activated, proposed=proposed and not activated)
+        activity_id = self._activity_id(session, activity)
+        row = db.find(session, activity=activity_id, key=key, lock=True)
+        if row is not None and row.status != lm.PENDING:
+            return PickResult(_view(row, activity))  # active already, or rejected: never proposed again
+        proposed = row is None
+        if row is None:
+            row = lm.LearnedPhrase(activity_id=activity_id, phrase=phrase, phrase_key=key, status=lm.PENDING,
+                                   pickers=[person.identity], proposed_by=person.identity, proposed_at=now,
+                                   source=source)
+            session.add(row)
+            session.flush()
+            db.audit(session, phrase=row, activity=activity, change="proposed", actor=person.identity,
+                     source=source, active=False)
+        elif person.identity not in row.pickers:
+            row.pickers = [*row.pickers, person.identity]
+            db.audit(session, phrase=row, activity=activity, change="confirmed", actor=person.identity,
+                     source=source, active=False)
+        activated = owner or len(row.pickers) >= self.confirmations_needed()
+        if activated:
+            row.status, row.decided_at = lm.ACTIVE, now
+            row.decided_by = person.identity if owner else f"{len(row.pickers)} confirmations"
+            db.audit(session, phrase=row, activity=activity, change="approved" if owner else "confirmed",
+                     actor=person.identity, source=source, active=True)
+        if proposed and not activated:
+            notices.enqueue_approval_requests(
+                session, phrase_id=row.id, phrase=row.phrase, activity=activity,
+                asker=person.slack_user or person.identity, recipients=self.recipients(activity), now=now)
+        elif activated and not proposed:
+            self._decided(session, row, activity, person if owner else Person(row.decided_by or ""), now)
+        return PickResult(_view(row, activity), activated=activated, proposed=proposed and not activated)
 
     # -- decisions -------------------------------------------------------------------------------
 
-    def decide(self, phrase_id: int, *, approve: bool, person: Person, now: datetime,
+    def decide(self, *, session: Session, phrase_id: int, approve: bool, person: Person, now: datetime,
                source: str | None = None) -> PhraseView:
         """Approve or reject a pending (or active) phrase; refused unless admin or Accountable."""
-        with self.service.store.session() as session:
-            db.write_lock(session)
-            found = session.get(lm.LearnedPhrase, phrase_id, with_for_update=True)
-            if found is None:
-                raise LearningRefused("That phrase is no longer known (it was forgotten, or its activity removed).")
-            activity = self._activity_name(session, found.activity_id)
-            if not self.may_decide(person, activity):
-                raise LearningRefused(f"Only an Accountable holder of {activity} or an admin can decide this.")
-            status = lm.ACTIVE if approve else lm.REJECTED
-            changed = found.status != status
-            was_active = found.status == lm.ACTIVE
-            if changed:
-                found.status, found.decided_by, found.decided_at = status, person.identity, now
-                db.audit(session, phrase=found, activity=activity, change="approved" if approve else "rejected",
-                         actor=person.identity, source=source, active=approve or was_active)
-                self._decided(session, found, activity, person, now)
-            view = _view(found, activity)
+        db.write_lock(session)
+        found = session.get(lm.LearnedPhrase, phrase_id, with_for_update=True)
+        if found is None:
+            raise LearningRefused("That phrase is no longer known (it was forgotten, or its activity removed).")
+        activity = self._activity_name(session, found.activity_id)
+        if not self.may_decide(person, activity):
+            raise LearningRefused(f"Only an Accountable holder of {activity} or an admin can decide this.")
+        status = lm.ACTIVE if approve else lm.REJECTED
+        changed = found.status != status
+        was_active = found.status == lm.ACTIVE
+        if changed:
+            found.status, found.decided_by, found.decided_at = status, person.identity, now
+            db.audit(session, phrase=found, activity=activity, change="approved" if approve else "rejected",
+                     actor=person.identity, source=source, active=approve or was_active)
+            self._decided(session, found, activity, person, now)
+        view = _view(found, activity)
         if changed and (approve or was_active):
-            self.service.refresh(force=True)
+            self._refresh_after_commit(session)
         return view
 
-    def teach(self, phrase_text: str, activity_query: str, *, person: Person, now: datetime,
+    def teach(self, *, session: Session, phrase_text: str, activity_query: str, person: Person, now: datetime,
               source: str | None = None) -> PhraseView:
         """`teach PHRASE = ACTIVITY`: active at once, for an admin or an Accountable holder of it."""
         activity = self.resolve_activity(activity_query)
         if not self.may_decide(person, activity):
             raise LearningRefused(f"Only an Accountable holder of {activity} or an admin can teach phrases for it.")
         phrase, key = self._checked(self.service.current, phrase_text, activity)
-        with self.service.store.session() as session:
-            activity_id = self._activity_id(session, activity)
-            row = db.find(session, activity=activity_id, key=key, lock=True)
-            if row is None:
-                row = lm.LearnedPhrase(activity_id=activity_id, phrase=phrase, phrase_key=key, pickers=[],
-                                       proposed_by=person.identity, proposed_at=now, source=source)
-                session.add(row)
-            row.status, row.decided_by, row.decided_at = lm.ACTIVE, person.identity, now
-            session.flush()
-            db.audit(session, phrase=row, activity=activity, change="taught", actor=person.identity,
-                     source=source, active=True)
-            view = _view(row, activity)
-        self.service.refresh(force=True)
+        activity_id = self._activity_id(session, activity)
+        row = db.find(session, activity=activity_id, key=key, lock=True)
+        if row is None:
+            row = lm.LearnedPhrase(activity_id=activity_id, phrase=phrase, phrase_key=key, pickers=[],
+                                   proposed_by=person.identity, proposed_at=now, source=source)
+            session.add(row)
+        row.status, row.decided_by, row.decided_at = lm.ACTIVE, person.identity, now
+        session.flush()
+        db.audit(session, phrase=row, activity=activity, change="taught", actor=person.identity,
+                 source=source, active=True)
+        view = _view(row, activity)
+        self._refresh_after_commit(session)
         return view
 
-    def forget(self, phrase_text: str, *, person: Person, source: str | None = None) -> list[PhraseView]:
+    def forget(self, *, session: Session, phrase_text: str, person: Person,
+               source: str | None = None) -> list[PhraseView]:
         """Remove a phrase from every activity the person may decide for; refused if none."""
         key = self.service.current.matcher.phrase_key(phrase_text)
-        with self.service.store.session() as session:
-            rows = db.by_key(session, key) if key else []
-            if not rows:
-                raise LearningRefused(f"I haven't learned “{clean_phrase(phrase_text)[:100]}”.")
-            allowed = [(row, activity) for row, activity in rows if self.may_decide(person, activity)]
-            if not allowed:
-                names = ", ".join(sorted({a for _, a in rows}))
-                raise LearningRefused(f"Only an Accountable holder of {names} or an admin can forget it.")
-            for row, activity in allowed:
-                db.audit(session, phrase=row, activity=activity, change="forgot", actor=person.identity,
-                         source=source, active=row.status == lm.ACTIVE)
-                session.delete(row)
-            views = [_view(row, activity) for row, activity in allowed]
-        self.service.refresh(force=True)
+        rows = db.by_key(session, key) if key else []
+        if not rows:
+            raise LearningRefused(f"I haven't learned “{clean_phrase(phrase_text)[:100]}”.")
+        allowed = [(row, activity) for row, activity in rows if self.may_decide(person, activity)]
+        if not allowed:
+            names = ", ".join(sorted({a for _, a in rows}))
+            raise LearningRefused(f"Only an Accountable holder of {names} or an admin can forget it.")
+        for row, activity in allowed:
+            db.audit(session, phrase=row, activity=activity, change="forgot", actor=person.identity,
+                     source=source, active=row.status == lm.ACTIVE)
+            session.delete(row)
+        views = [_view(row, activity) for row, activity in allowed]
+        self._refresh_after_commit(session)
         return views
+
+    def _refresh_after_commit(self, session: Session) -> None:
+        """Rebuild the live index when the caller's transaction commits (a rollback leaves it as it is)."""
+        event.listen(session, "after_commit", lambda _session: self.service.refresh(force=True), once=True)
 
     # -- reading ---------------------------------------------------------------------------------
 
-    def phrases(self, *, pending_only: bool = False) -> list[PhraseView]:
-        with self.service.store.session() as session:
-            return [_view(row, activity) for row, activity in db.listing(session, pending_only=pending_only)]
+    def phrases(self, *, session: Session, pending_only: bool = False) -> list[PhraseView]:
+        """Every learned phrase (or only the pending ones), as the CLI lists them."""
+        return [_view(row, activity) for row, activity in db.listing(session, pending_only=pending_only)]
 
-    def pending_for(self, person: Person) -> list[PhraseView]:
+    def pending_for(self, *, session: Session, person: Person) -> list[PhraseView]:
         """Pending phrases of the activities this person may decide for (App Home)."""
-        return [p for p in self.phrases(pending_only=True) if self.may_decide(person, p.activity)]
+        return [p for p in self.phrases(session=session, pending_only=True) if self.may_decide(person, p.activity)]
 
-    def phrase(self, phrase_id: int) -> PhraseView | None:
-        with self.service.store.session() as session:
-            found = session.get(lm.LearnedPhrase, phrase_id)
-            return _view(found, self._activity_name(session, found.activity_id)) if found else None
+    def phrase(self, *, session: Session, phrase_id: int) -> PhraseView | None:
+        """One phrase by id; None once it was forgotten."""
+        found = session.get(lm.LearnedPhrase, phrase_id)
+        return _view(found, self._activity_name(session, found.activity_id)) if found else None
 
-    def find_by_text(self, phrase_text: str) -> list[PhraseView]:
+    def find_by_text(self, *, session: Session, phrase_text: str) -> list[PhraseView]:
+        """The phrases (one per activity) that read like `phrase_text`."""
         key = self.service.current.matcher.phrase_key(phrase_text)
-        with self.service.store.session() as session:
-            return [_view(row, activity) for row, activity in db.by_key(session, key)] if key else []
+        return [_view(row, activity) for row, activity in db.by_key(session, key)] if key else []
 
     def resolve_activity(self, text: str) -> str:
         """An activity by name, or by any question that resolves to exactly one."""

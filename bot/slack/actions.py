@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.slack.blocks.learning import Asked
-from bot.slack.blocks.payloads import ActivityRef, AnswerAction, ListAction, ListPage, decode
+from bot.slack.blocks.payloads import ActivityRef, AnswerAction, CandidatePick, ListAction, ListPage, decode
 
 if TYPE_CHECKING:
     from bot.slack.deps import SlackDeps
@@ -30,13 +28,11 @@ def register(app: App, deps: SlackDeps) -> None:
     @app.action(re.compile(rf"^{AnswerAction.PICK}_\d+$"))
     def pick(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        value = decode(action.get("value"))
-        ref = ActivityRef.from_value(value)
+        ref = CandidatePick.from_value(decode(action.get("value")))
         container = body.get("container", {})
         ephemeral = bool(container.get("is_ephemeral"))
-        question = value.get("question")
-        if isinstance(question, str):  # an answer to a question we could not answer: the pick also teaches it
-            asked = Asked(question=Asked.decode(json.dumps({"question": question})).question, team=ref.team)
+        asked = ref.asked()
+        if asked is not None:  # an answer to a question we could not answer: the pick also teaches it
             message = deps.replies.learning.asker_picked(asked, ref.activity, user=body["user"]["id"],
                                                          channel=container.get("channel_id"), client=client,
                                                          shareable=ephemeral)

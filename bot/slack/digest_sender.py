@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from slack_sdk import WebClient
@@ -11,8 +12,9 @@ from slack_sdk.errors import SlackApiError
 from bot.digest.job import TICK_BUDGET_SECONDS, Digests
 from bot.digest.pacing import Pacer
 from bot.digest.sender import OutgoingDigest
-from bot.digest.trend import trend_chart
+from bot.digest.trend import health_history, trend_chart
 from bot.slack.blocks.digest import BlockKitRenderer
+from bot.slack.delivery_log import DeliveryLog
 from bot.slack.directory import SlackDepartureCheck
 from bot.slack.notifier import api_failure, network_failure
 from bot.store.db import Store
@@ -32,11 +34,14 @@ class SlackDigestTransport:
     After a summary, `trend_chart` may add its ownership-health chart as a file in the same channel.
     """
 
-    def __init__(self, client: WebClient, *, trend_chart: TrendChart | None = None) -> None:
+    def __init__(self, client: WebClient, *, trend_chart: TrendChart | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.client = client
         self.trend_chart = trend_chart
+        self.deliveries = DeliveryLog(log, "digests", clock=clock)
 
     def send(self, message: OutgoingDigest) -> Delivery:
+        """Post one digest; a Slack outage is logged once for all of them, not once per try."""
         payload = message.payload
         try:
             response = self.client.chat_postMessage(
@@ -51,9 +56,8 @@ class SlackDigestTransport:
         else:
             if message.kind == "summary" and self.trend_chart is not None:
                 self._upload_chart(message, channel=response.get("channel") or message.recipient)
-            return Delivery(ok=True, ts=response.get("ts"))
-        log.warning("digest %s to %s: %s", message.kind, message.recipient, delivery.error)
-        return delivery
+            delivery = Delivery(ok=True, ts=response.get("ts"))
+        return self.deliveries.record(delivery, what=f"digest {message.kind} to {message.recipient}")
 
     def _upload_chart(self, message: OutgoingDigest, *, channel: str) -> None:
         """The chart is extra: the summary went out, so a failed upload is logged, never retried (no second summary)."""
@@ -73,9 +77,19 @@ class SlackDigestTransport:
                         type(exc).__name__)
 
 
+def stored_trend_chart(store: Store) -> TrendChart:
+    """The summary's chart of a period, from the health counts in the store."""
+    def chart(period: str) -> bytes | None:
+        with store.session() as session:
+            points = health_history(session=session, period=period)
+        return trend_chart(points)  # drawn with no transaction open
+
+    return chart
+
+
 def slack_digests(store: Store, client: WebClient, *, pacer: Pacer | None = None,
                   budget: float | None = TICK_BUDGET_SECONDS) -> Digests:
     """The Ticker's digest step, sending through `client` (the app's web_client(settings)); budget None: no limit."""
-    transport = SlackDigestTransport(client, trend_chart=lambda period: trend_chart(store, period=period))
+    transport = SlackDigestTransport(client, trend_chart=stored_trend_chart(store))
     return Digests(store=store, transport=transport, renderer=BlockKitRenderer(),
                    directory=SlackDepartureCheck(client), pacer=pacer or Pacer(), budget=budget)

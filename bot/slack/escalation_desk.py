@@ -96,9 +96,10 @@ class EscalationDesk:
             return note_message(f"{activity!r} is no longer in the RACI matrix. Try `/raci list`.")
         answer = self.directory.resolve(answer, client)  # Slack IDs by email, once
         policy = policy_for(ownership.activity(activity), ownership.doc.settings)
-        raised = engine.raise_escalation(
-            self.store, answer=answer, problem=problem, link=link, requester=origin.user, channel=origin.channel,
-            thread_ts=origin.thread_ts, policy=policy, now=datetime.now(UTC))
+        with self.store.session() as session:
+            raised = engine.raise_escalation(
+                session=session, answer=answer, problem=problem, link=link, requester=origin.user,
+                channel=origin.channel, thread_ts=origin.thread_ts, policy=policy, now=datetime.now(UTC))
         self.tick_now()
         text = preview_text(raised)
         return Message(text, [section(text), context(f"Escalation #{raised.id} · `/raci escalations` lists open ones")])
@@ -106,7 +107,8 @@ class EscalationDesk:
     def act(self, verb: str, escalation_id: int, *, user: str) -> engine.Outcome:
         """Acknowledge, resolve or cancel on behalf of `user`; refusals change nothing."""
         action = {"ack": engine.acknowledge, "resolve": engine.resolve, "cancel": engine.cancel}[verb]
-        outcome = action(self.store, escalation_id, by=user, now=datetime.now(UTC))
+        with self.store.session() as session:
+            outcome = action(session=session, escalation_id=escalation_id, by=user, now=datetime.now(UTC))
         if outcome.changed:
             self.tick_now()
         return outcome
@@ -115,8 +117,9 @@ class EscalationDesk:
         """`/raci escalations`: the open ones about the asker's activities (all open ones if not in the matrix)."""
         person = self.directory.person_for_user(user, client)
         mine = {i.activity for i in self.service.current.involvements(person)} if person else None
-        listed = [e for e in engine.list_escalations(self.store, open_only=True)
-                  if mine is None or e.activity in mine or e.requester == user]
+        with self.store.session() as session:
+            listed = [e for e in engine.list_escalations(session=session, open_only=True)
+                      if mine is None or e.activity in mine or e.requester == user]
         if not listed:
             return note_message("No open escalations about your activities. :tada:")
         title = "Open escalations about your activities" if mine is not None else "Open escalations"

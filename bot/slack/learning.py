@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.slack.blocks.learning import Asked, LearnAction
-from bot.slack.blocks.payloads import decode
+from bot.slack.blocks.payloads import Asked, LearnAction, PhraseRef, decode
 
 if TYPE_CHECKING:
     from bot.slack.deps import SlackDeps
@@ -62,11 +61,11 @@ def register(app: App, deps: SlackDeps) -> None:
     @app.action(_DECISION)
     def decide(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        phrase_id = decode(action.get("value")).get("phrase_id")
-        if not isinstance(phrase_id, int):
+        phrase = PhraseRef.from_value(decode(action.get("value")))
+        if not phrase.phrase_id:
             return
         approve = action["action_id"].startswith(LearnAction.APPROVE)
-        message, replace = desk.decide(phrase_id, approve=approve, user=body["user"]["id"], client=client)
+        message, replace = desk.decide(phrase.phrase_id, approve=approve, user=body["user"]["id"], client=client)
         if body.get("view"):  # App Home has no response URL: show it again, with what is still pending
             client.views_publish(user_id=body["user"]["id"], view=deps.replies.home(body["user"]["id"],
                                                                                       client=client))

@@ -17,8 +17,8 @@ from bot.ownership.index import Ownership
 from bot.runtime.ticker import utcnow
 from bot.slack.blocks import learning as blocks
 from bot.slack.blocks.kit import Message, section
-from bot.slack.blocks.learning import Asked
 from bot.slack.blocks.notes import note_message
+from bot.slack.blocks.payloads import Asked, PhraseApproval, PhraseDecision
 from bot.slack.directory import PeopleDirectory
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ class LearningDesk:
         self.learning = learning
         self.directory = directory
         self.replies = replies
+        self.store = learning.service.store  # the desk is an edge: it opens and commits the transactions
 
     def person(self, user: str, client: WebClient) -> Person:
         """A Slack user as the learning service knows them: "@handle" when in the matrix."""
@@ -65,8 +66,7 @@ class LearningDesk:
         """The asker picked: their message becomes the answer, and the question is proposed or confirmed."""
         message = self.replies.activity(activity, team=asked.team, client=client, shareable=shareable)
         if self.learning.service.current.activity(activity) is not None:
-            self.learning.pick(question=asked.question, activity=activity, person=self.person(user, client),
-                               source=channel, now=utcnow())
+            self._pick(asked, activity, person=self.person(user, client), source=channel)
         return message
 
     def helper_picked(self, asked: Asked, activity: str, *, user: str, client: WebClient) -> Message:
@@ -81,9 +81,13 @@ class LearningDesk:
                                         blocks=[section(intro), *answer.blocks])
             except SlackApiError:
                 pass  # the pick still teaches; the post below says who answered
-        self.learning.pick(question=asked.question, activity=activity, person=self.person(user, client),
-                           source=asked.channel, now=utcnow())
+        self._pick(asked, activity, person=self.person(user, client), source=asked.channel)
         return blocks.channel_closed_message(asked, by=user, activity=activity)
+
+    def _pick(self, asked: Asked, activity: str, *, person: Person, source: str | None) -> None:
+        with self.store.session() as session:
+            self.learning.pick(session=session, question=asked.question, activity=activity, person=person,
+                               source=source, now=utcnow())
 
     def none_of_these(self, asked: Asked, *, user: str, channel: str | None, client: WebClient) -> Message:
         """Post the question to the learning channel, or tell the asker whom to ask."""
@@ -104,33 +108,38 @@ class LearningDesk:
         """Approve or Reject: (the message, whether it replaces the clicked one); a stranger is refused."""
         person = self.person(user, client)
         try:
-            decided = self.learning.decide(phrase_id, approve=approve, person=person, now=utcnow(), source="slack")
+            with self.store.session() as session:
+                decided = self.learning.decide(session=session, phrase_id=phrase_id, approve=approve, person=person,
+                                               now=utcnow(), source="slack")
         except LearningRefused as exc:
             return note_message(f"Sorry, I can't take that from you: {exc}"), False
         # Decided earlier by someone else (the same way): say who did.
         by = user if decided.decided_by == person.identity else decided.decided_by
-        payload = {"phrase": decided.phrase, "activity": decided.activity, "status": decided.status,
-                   "decided_by": by}
-        return blocks.decided_message(payload), True
+        return blocks.decided_message(PhraseDecision(decided.phrase, decided.activity, decided.status, by or "")), True
 
     def teach(self, phrase: str, activity: str, *, user: str, client: WebClient) -> Message:
         if not phrase.strip() or not activity.strip():
             return note_message("Use `/raci teach <question> = <activity>`, e.g. "
                                 "`/raci teach who gets paged at night = PagerDuty rotation`.")
-        taught = self.learning.teach(phrase, activity, person=self.person(user, client), now=utcnow(),
-                                     source="slack")
+        person = self.person(user, client)
+        with self.store.session() as session:
+            taught = self.learning.teach(session=session, phrase_text=phrase, activity_query=activity, person=person,
+                                         now=utcnow(), source="slack")
         return note_message(f"Learned: “{taught.phrase}” now answers with {taught.activity}.")
 
     def forget(self, phrase: str, *, user: str, client: WebClient) -> Message:
         if not phrase.strip():
             return note_message("Use `/raci forget <question>`.")
-        forgotten = self.learning.forget(phrase, person=self.person(user, client), source="slack")
+        person = self.person(user, client)
+        with self.store.session() as session:
+            forgotten = self.learning.forget(session=session, phrase_text=phrase, person=person, source="slack")
         names = ", ".join(p.activity for p in forgotten)
         return note_message(f"Forgot “{forgotten[0].phrase}” ({names}).")
 
     def home_blocks(self, user: str, client: WebClient) -> list[dict]:
         """App Home's pending phrases for an Accountable holder (or admin), with Approve and Reject."""
-        pending = self.learning.pending_for(self.person(user, client))
-        shown = [{"phrase_id": p.id, "phrase": p.phrase, "activity": p.activity, "asker": p.proposed_by}
-                 for p in pending[:MAX_HOME_PENDING]]
+        person = self.person(user, client)
+        with self.store.session() as session:
+            pending = self.learning.pending_for(session=session, person=person)
+        shown = [PhraseApproval(p.id, p.phrase, p.activity, p.proposed_by) for p in pending[:MAX_HOME_PENDING]]
         return blocks.pending_home_blocks(shown, max(0, len(pending) - MAX_HOME_PENDING))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -11,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot.escalations.views import Delivery, Outgoing
 from bot.slack.blocks.escalation import fyi_message, page_message, requester_message, status_message
 from bot.slack.blocks.kit import Message
+from bot.slack.delivery_log import DeliveryLog
 from bot.slack_syntax import CHANNEL_UNREACHABLE, USER_NOT_FOUND
 from bot.store.outbox_policy import DEFAULT_RETRY_AFTER
 
@@ -55,10 +58,16 @@ def _retry_after(headers: dict[str, Any]) -> float:
 class SlackNotifier:
     """Implements escalations' Notifier with chat.postMessage and chat.update."""
 
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.client = client
+        self.deliveries = DeliveryLog(log, "escalation messages", clock=clock)
 
     def send(self, message: Outgoing) -> Delivery:
+        """Send one escalation message; a Slack outage is logged once for all of them, not once per try."""
+        what = f"escalation {message.escalation.id}: {message.kind} to {message.recipient}"
+        return self.deliveries.record(self._send(message), what=what)
+
+    def _send(self, message: Outgoing) -> Delivery:
         esc = message.escalation
         try:
             if message.kind == "page":
@@ -75,9 +84,7 @@ class SlackNotifier:
             delivery = network_failure(exc)
         else:
             return Delivery(ok=False, error=f"unknown message kind {message.kind!r}", permanent=True)
-        log.warning("escalation %s: %s to %s failed: %s", esc.id, message.kind, message.recipient, delivery.error)
         return delivery
-        return Delivery(ok=False, error=f"unknown message kind {message.kind!r}", permanent=True)
 
     def _post(self, channel: str, msg: Message, thread_ts: str | None = None) -> Delivery:
         response = self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **msg.kwargs())

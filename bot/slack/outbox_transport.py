@@ -7,6 +7,7 @@ instead of posting a new one: the learned-phrase approval DMs are updated this w
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,8 @@ from sqlalchemy import select
 from bot.learning import notices
 from bot.slack.blocks import learning as learning_blocks
 from bot.slack.blocks.kit import Message
+from bot.slack.blocks.payloads import PhraseApproval, PhraseDecision
+from bot.slack.delivery_log import DeliveryLog
 from bot.slack.notifier import api_failure, network_failure
 from bot.store.db import Store
 from bot.store.outbox import Delivery, MessageQueue, Outbox, OutgoingMessage
@@ -24,20 +27,27 @@ from bot.store.outbox_models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
+# Each kind's payload is parsed into its typed structure (bot/slack/blocks/payloads.py), then rendered.
 RENDERERS: dict[str, Callable[[dict[str, Any]], Message]] = {
-    notices.APPROVAL: learning_blocks.approval_message,
-    notices.DECIDED: learning_blocks.decided_message,
+    notices.APPROVAL: lambda payload: learning_blocks.approval_message(PhraseApproval.from_value(payload)),
+    notices.DECIDED: lambda payload: learning_blocks.decided_message(PhraseDecision.from_value(payload)),
 }
 
 
 class SlackMessageTransport:
     """Posts (or updates) one rendered message; every failure comes back as a Delivery."""
 
-    def __init__(self, client: WebClient, store: Store) -> None:
+    def __init__(self, client: WebClient, store: Store, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.client = client
         self.store = store
+        self.deliveries = DeliveryLog(log, "outbox messages", clock=clock)
 
     def send(self, message: OutgoingMessage) -> Delivery:
+        """Send one message; how it went is logged once per outage, never once per try."""
+        what = f"outbox message {message.id} ({message.kind}) to {message.recipient}"
+        return self.deliveries.record(self._send(message), what=what)
+
+    def _send(self, message: OutgoingMessage) -> Delivery:
         render = RENDERERS.get(message.kind)
         if render is None:
             return Delivery(ok=False, error=f"unknown message kind {message.kind!r}", permanent=True)
@@ -52,8 +62,6 @@ class SlackMessageTransport:
             delivery = api_failure(exc)
         except (OSError, ValueError) as exc:
             delivery = network_failure(exc)
-        log.warning("outbox message %s (%s) to %s failed: %s", message.id, message.kind, message.recipient,
-                    delivery.error)
         return delivery
 
     def _update(self, key: str, recipient: str, rendered: Message) -> Delivery:

@@ -133,8 +133,10 @@ class Replies:
         """`/raci digest off|on` (survives imports: kept by Slack user), or the current state."""
         store = self.service.store
         if enabled is None:
-            return preference_reply(enabled=digest_enabled(store, slack_user_id=user), changed=False)
-        changed = set_digest_enabled(store, slack_user_id=user, enabled=enabled, now=datetime.now(UTC))
+            with store.session() as session:
+                return preference_reply(enabled=digest_enabled(session=session, slack_user_id=user), changed=False)
+        with store.session() as session:
+            changed = set_digest_enabled(session=session, slack_user_id=user, enabled=enabled, now=datetime.now(UTC))
         return preference_reply(enabled=enabled, changed=changed)
 
     def activities(self, filter: str = "", page: int = 0) -> Message:

@@ -15,6 +15,12 @@ How it works, the same for every kind of message:
 
 A crash between a send and its record can repeat that one message; nothing is ever lost.
 
+Transactions: the features' services take the caller's session, but the outbox holds the `Store`
+and opens its own short transactions by design. A claim must commit before the send, so that
+other senders see the lease; each record commits on its own, so no transaction (or row lock) is
+held while Slack answers, and a crash costs at most one record. Messages are *enqueued* in the
+caller's transaction (`enqueue_message(session, ...)`), with the change that decided them.
+
 Adding a kind of message (learned-phrase approval DMs, ownership-change approvals, delegation
 notices, review DMs) is meant to take a kind and a renderer, nothing else:
 

@@ -15,6 +15,7 @@ from bot.raci_file.model import RaciDocument
 from bot.store import models as m
 from bot.store.db import Store
 from bot.store.sync import write_document
+from tests.sessions import committed
 
 PEOPLE = """
 people:
@@ -91,13 +92,15 @@ def with_history(store: Store, now: datetime, **settings: object) -> None:
     load(store, NOW, **settings)
     ownership = Ownership(document(NOW))
     raised = now - timedelta(hours=3)
-    docker = engine.raise_escalation(
-        store, answer=ownership.answer_activity("Docker packaging"), problem="image build fails", link=None,
+    docker = committed(
+        store, engine.raise_escalation, answer=ownership.answer_activity("Docker packaging"),
+        problem="image build fails", link=None,
         requester="U0ASKER01", channel=None, thread_ts=None, policy=POLICY, now=raised)
     advance_due(store, now=raised)
-    engine.acknowledge(store, docker.id, by="U0LENA001", now=raised + timedelta(minutes=4))
-    engine.raise_escalation(
-        store, answer=ownership.answer_activity("Release testing"), problem="release blocked", link=None,
+    committed(store, engine.acknowledge, escalation_id=docker.id, by="U0LENA001", now=raised + timedelta(minutes=4))
+    committed(
+        store, engine.raise_escalation, answer=ownership.answer_activity("Release testing"),
+        problem="release blocked", link=None,
         requester="U0ASKER01", channel=None, thread_ts=None, policy=POLICY, now=raised)
     for minutes in (0, 15, 30, 45, 60):  # nobody answers: unanswered after two rounds
         advance_due(store, now=raised + timedelta(minutes=minutes))

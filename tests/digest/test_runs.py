@@ -26,6 +26,7 @@ from bot.store.db import Store
 from bot.store.digest_models import DigestDelivery, DigestRun
 from tests.digest.fakes import DigestSlackApi, FakeTime
 from tests.digest.org import CHANNEL, DEACTIVATED, NOW, PROFILES, big_document, load, load_document, with_history
+from tests.sessions import committed
 from tests.slack.block_kit import check_message
 
 DMS = {"U0LENA001", "U0RAJ0001", "U0ANA0001", "U0BEA0001", "U0MAX0001"}
@@ -97,14 +98,14 @@ def test_opted_out_people_get_nothing_until_they_opt_back_in(
     store: Store, slack: DigestSlackApi, client: WebClient, time: FakeTime
 ) -> None:
     with_history(store, time.now())
-    assert set_digest_enabled(store, slack_user_id="U0MAX0001", enabled=False, now=time.now())
-    assert not set_digest_enabled(store, slack_user_id="U0MAX0001", enabled=False, now=time.now())
+    assert committed(store, set_digest_enabled, slack_user_id="U0MAX0001", enabled=False, now=time.now())
+    assert not committed(store, set_digest_enabled, slack_user_id="U0MAX0001", enabled=False, now=time.now())
     load(store, NOW)  # an import leaves the choice alone
-    assert not digest_enabled(store, slack_user_id="U0MAX0001")
+    assert not committed(store, digest_enabled, slack_user_id="U0MAX0001")
     step = digests(store, client, time)
     step.run(time.now)
     assert posts(slack, "U0MAX0001") == [] and len(posts(slack, "U0LENA001")) == 1
-    set_digest_enabled(store, slack_user_id="U0MAX0001", enabled=True, now=time.now())
+    committed(store, set_digest_enabled, slack_user_id="U0MAX0001", enabled=True, now=time.now())
     time.advance(timedelta(days=7))
     step.run(time.now)
     assert len(posts(slack, "U0MAX0001")) == 1 and len(posts(slack, "U0LENA001")) == 2
@@ -116,7 +117,7 @@ def test_turning_it_off_after_the_run_was_prepared_still_counts(
     with_history(store, time.now())
     step = digests(store, client, time, budget=0.0)  # prepare, send nothing yet
     assert step.run(time.now).start.status == "started"
-    set_digest_enabled(store, slack_user_id="U0RAJ0001", enabled=False, now=time.now())
+    committed(store, set_digest_enabled, slack_user_id="U0RAJ0001", enabled=False, now=time.now())
     report = digests(store, client, time).run(time.now)
     assert report.sent.skipped == 1 and posts(slack, "U0RAJ0001") == []
 

@@ -11,18 +11,19 @@ from sqlalchemy import select
 
 from bot.digest.job import Digests
 from bot.digest.pacing import Pacer
-from bot.digest.trend import health_history, trend_chart
+from bot.digest.trend import health_history
 from bot.slack.blocks.digest import BlockKitRenderer
-from bot.slack.digest_sender import SlackDepartureCheck, SlackDigestTransport
+from bot.slack.digest_sender import SlackDepartureCheck, SlackDigestTransport, stored_trend_chart
 from bot.store.db import Store
 from bot.store.digest_models import DigestRun
 from tests.digest.fakes import DigestSlackApi, FakeTime
 from tests.digest.org import CHANNEL, with_history
 from tests.digest.test_runs import client, slack, time  # noqa: F401 - the shared fixtures
+from tests.sessions import committed
 
 
 def charted(store: Store, client: WebClient, time: FakeTime) -> Digests:  # noqa: F811
-    transport = SlackDigestTransport(client, trend_chart=lambda period: trend_chart(store, period=period))
+    transport = SlackDigestTransport(client, trend_chart=stored_trend_chart(store))
     return Digests(store=store, transport=transport, renderer=BlockKitRenderer(), budget=None, late_limit=None,
                    directory=SlackDepartureCheck(client), pacer=Pacer(monotonic=time.monotonic, sleep=time.sleep))
 
@@ -48,7 +49,7 @@ def test_counts_are_kept_per_run_and_the_chart_comes_from_the_second_week(
     assert Image.open(io.BytesIO(chart.data)).size == (640, 280)
     with store.session() as session:
         latest = max(session.scalars(select(DigestRun.period)))
-    points = health_history(store, period=latest)
+    points = committed(store, health_history, period=latest)
     assert [(p.gaps, p.vacant_roles, p.departed_holders) for p in points] == [(3, 2, 2), (3, 2, 2)]
     assert points[0].week < points[1].week
 

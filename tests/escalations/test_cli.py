@@ -15,6 +15,7 @@ from bot.escalations.policy import Policy
 from bot.ownership.matrix import import_file, load_ownership
 from bot.store.db import Store
 from tests.fakes.slack_api import FakeSlackApi
+from tests.sessions import committed
 
 ORG = Path(__file__).resolve().parents[1] / "fixtures" / "org.yaml"
 
@@ -33,7 +34,7 @@ def test_tick_sends_what_is_due_and_escalations_lists_it(
         import_file(session=session, path=ORG, actor="t")
     with store.session() as session:
         answer = load_ownership(session=session).answer_activity("Docker packaging")
-    raised = engine.raise_escalation(store, answer=answer, problem="registry push fails", link=None,
+    raised = committed(store, engine.raise_escalation, answer=answer, problem="registry push fails", link=None,
                                       requester="U0ASKER01", channel=None, thread_ts=None,
                                       policy=Policy(timedelta(minutes=15), 1),
                                       now=datetime.now(UTC) - timedelta(minutes=1))
@@ -51,7 +52,7 @@ def test_tick_sends_what_is_due_and_escalations_lists_it(
     [row] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert {k: row[k] for k in ("id", "activity", "status", "level", "acknowledged_by")} == {
         "id": raised.id, "activity": "Docker packaging", "status": "open", "level": 1, "acknowledged_by": None}
-    engine.acknowledge(store, raised.id, by="U01LENAB01", now=datetime.now(UTC))
+    committed(store, engine.acknowledge, escalation_id=raised.id, by="U01LENAB01", now=datetime.now(UTC))
     assert main(["escalations"]) == 0
     assert "acknowledged, level 1, acknowledged by U01LENAB01 after 1 min" in capsys.readouterr().out
 

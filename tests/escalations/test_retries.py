@@ -22,6 +22,7 @@ from bot.store.db import Store
 from tests.escalations.test_ticker import ORG, T0, dms, raise_one
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_outage import OutageSlackApi
+from tests.sessions import committed
 
 
 @pytest.fixture
@@ -60,13 +61,13 @@ def test_a_five_minute_slack_outage_delays_the_page_and_never_loses_or_repeats_i
         report = tick(store, notifier, now=clock.now)
         waiting.append(report.waiting)
         if clock.now == T0 + timedelta(minutes=2):
-            (listed,) = service.list_escalations(store)
+            (listed,) = committed(store, service.list_escalations)
             shown = escalations_text([listed])
             assert "page to <@U0LENA001> waiting for Slack (http_503), next try 09:0" in shown
         clock.now += timedelta(seconds=10)
     assert len(outage.refused) >= 2 and any(waiting)
     assert len(dms(outage, "U0LENA001")) == 1 and len(dms(outage, "U0MAX0001")) == 1
-    (listed,) = service.list_escalations(store)
+    (listed,) = committed(store, service.list_escalations)
     assert listed.deliveries == () and listed.status == "open" and listed.id == esc.id
     assert "could not reach" not in " ".join(listed.notes)
 
@@ -79,9 +80,9 @@ def test_a_permanent_error_fails_the_page_and_is_reported(store: Store, ownershi
         assert (report.sent, report.failed) == (1, 1)
         tick(store, notifier_for(slack), now=T0 + timedelta(minutes=10))
         assert len(slack.calls("chat.postMessage", lambda c: c.params["channel"] == "U0LENA001")) == 1  # no retry
-    (listed,) = service.list_escalations(store)
+    (listed,) = committed(store, service.list_escalations)
     assert "page to <@U0LENA001> failed: account_inactive" in escalations_text([listed])
-    assert "could not reach <@U0LENA001>: account_inactive" in service.get(store, esc.id).notes
+    assert "could not reach <@U0LENA001>: account_inactive" in committed(store, service.get, escalation_id=esc.id).notes
 
 
 def test_a_page_is_given_up_at_its_deadline_with_the_reason(store: Store, ownership: Ownership) -> None:
@@ -95,7 +96,7 @@ def test_a_page_is_given_up_at_its_deadline_with_the_reason(store: Store, owners
         tries = len(slack.refused)
         tick(store, notifier, now=at + timedelta(hours=1))
         assert len(slack.refused) == tries  # nothing left to try
-    (listed,) = service.list_escalations(store)
+    (listed,) = committed(store, service.list_escalations)
     (page,) = [d for d in listed.deliveries if d.recipient == "U0RAJ0001" and d.kind == "page"][:1]
     assert page.state == "failed" and "still failing at the deadline (2026-11-27 09:00 UTC)" in page.error
     assert tries <= 5 * (25 * 12 + 10)  # 5 messages, tried at most every 5 minutes: no hot loop

@@ -22,6 +22,7 @@ from bot.slack.notifier import SlackNotifier
 from bot.store.db import Store
 from bot.store.outbox import SendReport
 from tests.fakes.slack_api import FakeSlackApi
+from tests.sessions import committed
 
 ORG = """
 people:
@@ -68,8 +69,9 @@ def ownership() -> Ownership:
 
 def raise_one(store: Store, ownership: Ownership, activity: str = "Docker packaging", *,
               channel: str | None = "C0INCIDENT", policy: Policy = POLICY) -> engine.EscalationView:
-    return engine.raise_escalation(
-        store, answer=ownership.answer_activity(activity), problem="image build fails on main", link=None,
+    return committed(
+        store, engine.raise_escalation, answer=ownership.answer_activity(activity),
+        problem="image build fails on main", link=None,
         requester=REQUESTER, channel=channel, thread_ts="1700000000.000100", policy=policy, now=T0)
 
 
@@ -93,7 +95,7 @@ def test_level_one_pages_every_responsible_and_posts_the_status(
     assert status.params["thread_ts"] == "1700000000.000100"
     assert "<@U0ANA0001>" in status.blocks_text()  # Consulted are mentioned where it was raised
     assert "goes to <@U0RAJ0001> (Accountable)" in status.blocks_text()
-    assert engine.get(store, esc.id).level == 1
+    assert committed(store, engine.get, escalation_id=esc.id).level == 1
 
 
 def test_timeout_goes_to_accountable_then_repeats_then_unanswered(
@@ -112,7 +114,7 @@ def test_timeout_goes_to_accountable_then_repeats_then_unanswered(
     assert len(dms(slack, "U0RAJ0001")) == 2
     assert dms(slack, REQUESTER) == []
     tick(store, notifier, now=T0 + timedelta(minutes=60))
-    assert engine.get(store, esc.id).status == "unanswered"
+    assert committed(store, engine.get, escalation_id=esc.id).status == "unanswered"
     (told,) = dms(slack, REQUESTER)
     assert "Nobody acknowledged" in told.params["text"]
     tick(store, notifier, now=T0 + timedelta(hours=5))
@@ -124,16 +126,16 @@ def test_acknowledge_stops_the_clock_and_strangers_are_refused(
 ) -> None:
     esc = raise_one(store, ownership)
     tick(store, notifier, now=T0)
-    refused = engine.acknowledge(store, esc.id, by="U0STRANGE", now=T0 + timedelta(minutes=1))
+    refused = committed(store, engine.acknowledge, escalation_id=esc.id, by="U0STRANGE", now=T0 + timedelta(minutes=1))
     assert not refused.changed and "Only the Responsible or Accountable" in refused.message
-    assert engine.get(store, esc.id).status == "open"
-    done = engine.acknowledge(store, esc.id, by="U0MAX0001", now=T0 + timedelta(minutes=4))
+    assert committed(store, engine.get, escalation_id=esc.id).status == "open"
+    done = committed(store, engine.acknowledge, escalation_id=esc.id, by="U0MAX0001", now=T0 + timedelta(minutes=4))
     assert done.changed and done.escalation.status == "acknowledged"
     tick(store, notifier, now=T0 + timedelta(hours=1))
     assert dms(slack, "U0RAJ0001") == []  # never escalated to A
     assert "<@U0MAX0001> acknowledged" in dms(slack, REQUESTER)[0].params["text"]
     assert "Acknowledged by <@U0MAX0001> after 4 min" in slack.calls("chat.update")[-1].blocks_text()
-    again = engine.acknowledge(store, esc.id, by="U0LENA001", now=T0 + timedelta(minutes=5))
+    again = committed(store, engine.acknowledge, escalation_id=esc.id, by="U0LENA001", now=T0 + timedelta(minutes=5))
     assert not again.changed and "already acknowledged" in again.message
 
 
@@ -142,13 +144,15 @@ def test_resolve_tells_the_informed_once(
 ) -> None:
     esc = raise_one(store, ownership)
     tick(store, notifier, now=T0)
-    assert engine.resolve(store, esc.id, by="U0IVO0001", now=T0).changed is False  # Informed may not resolve
-    assert engine.resolve(store, esc.id, by="U0RAJ0001", now=T0 + timedelta(minutes=2)).changed
+    informed = committed(store, engine.resolve, escalation_id=esc.id, by="U0IVO0001", now=T0)
+    assert informed.changed is False  # Informed may not resolve
+    assert committed(store, engine.resolve, escalation_id=esc.id, by="U0RAJ0001",
+                     now=T0 + timedelta(minutes=2)).changed
     tick(store, notifier, now=T0 + timedelta(minutes=3))
     tick(store, notifier, now=T0 + timedelta(minutes=30))
     (fyi,) = dms(slack, "U0IVO0001")
     assert fyi.params["text"].startswith("FYI") and "resolved by <@U0RAJ0001>" in fyi.params["text"]
-    assert engine.get(store, esc.id).status == "resolved"
+    assert committed(store, engine.get, escalation_id=esc.id).status == "resolved"
 
 
 def test_requester_can_cancel_but_not_acknowledge(
@@ -156,9 +160,9 @@ def test_requester_can_cancel_but_not_acknowledge(
 ) -> None:
     esc = raise_one(store, ownership)
     tick(store, notifier, now=T0)
-    assert not engine.acknowledge(store, esc.id, by=REQUESTER, now=T0).changed
-    assert not engine.cancel(store, esc.id, by="U0LENA001", now=T0).changed
-    outcome = engine.cancel(store, esc.id, by=REQUESTER, now=T0 + timedelta(minutes=1))
+    assert not committed(store, engine.acknowledge, escalation_id=esc.id, by=REQUESTER, now=T0).changed
+    assert not committed(store, engine.cancel, escalation_id=esc.id, by="U0LENA001", now=T0).changed
+    outcome = committed(store, engine.cancel, escalation_id=esc.id, by=REQUESTER, now=T0 + timedelta(minutes=1))
     assert outcome.changed and outcome.escalation.status == "resolved"
     assert any("cancelled" in n for n in outcome.escalation.notes)
 
@@ -169,7 +173,7 @@ def test_vacant_responsible_skips_to_accountable_at_once(
     esc = raise_one(store, ownership, "Release testing")
     tick(store, notifier, now=T0)
     assert len(dms(slack, "U0RAJ0001")) == 1
-    view = engine.get(store, esc.id)
+    view = committed(store, engine.get, escalation_id=esc.id)
     assert view.level == 2 and any("level 1 skipped" in n for n in view.notes)
     (status,) = slack.calls("chat.postMessage", lambda c: c.params.get("channel") == "C0INCIDENT")
     assert "level 1 skipped: no Responsible holder to page" in status.blocks_text()
@@ -180,7 +184,7 @@ def test_nobody_to_page_is_unanswered_straight_away(
 ) -> None:
     esc = raise_one(store, ownership, "Orphaned thing")
     tick(store, notifier, now=T0)
-    view = engine.get(store, esc.id)
+    view = committed(store, engine.get, escalation_id=esc.id)
     assert view.status == "unanswered" and "nobody to page" in view.notes
     assert slack.calls("chat.postMessage", lambda c: c.params.get("channel", "").startswith("U")) == []
 
@@ -198,8 +202,8 @@ def test_slack_failures_are_retried_or_recorded_and_never_stop_others(
     tick(store, notifier, now=T0 + timedelta(minutes=2))
     delivered = Counter(c.params["channel"] for c in slack.calls("chat.postMessage"))
     assert delivered["U0MAX0001"] >= 1 and delivered["U0RAJ0001"] >= 1
-    assert any("could not reach <@U0LENA001>" in n for n in engine.get(store, first.id).notes)
-    assert engine.get(store, second.id).level == 2
+    assert any("could not reach <@U0LENA001>" in n for n in committed(store, engine.get, escalation_id=first.id).notes)
+    assert committed(store, engine.get, escalation_id=second.id).level == 2
 
 
 def test_a_crash_between_claim_and_send_loses_nothing(
@@ -250,7 +254,8 @@ def test_a_status_change_while_the_first_status_post_is_in_flight_is_not_posted_
     first = outbox(store, notifier)
     in_flight = [c for c in first.claim(now=T0, batch=50) if c.message.kind == "status"]
     assert len(in_flight) == 1  # one ticker is posting the first status message...
-    engine.acknowledge(store, esc.id, by="U0MAX0001", now=T0 + timedelta(seconds=1))  # ...when it changes
+    # ...when it changes
+    committed(store, engine.acknowledge, escalation_id=esc.id, by="U0MAX0001", now=T0 + timedelta(seconds=1))
     deliver_pending(store, notifier, now=T0 + timedelta(seconds=2))
     assert slack.calls("chat.postMessage", lambda c: c.params.get("channel") == "C0INCIDENT") == []
     first.send(in_flight[0], clock=lambda: T0 + timedelta(seconds=3), report=SendReport())  # lands, ts recorded

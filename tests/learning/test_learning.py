@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -15,6 +17,7 @@ from bot.learning.service import Learning, LearningRefused, Person
 from bot.ownership.live import OwnershipService
 from bot.ownership.matrix import export_store, history, import_file
 from bot.store.db import Store
+from tests.sessions import committed
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 ORG = """\
@@ -40,6 +43,7 @@ settings:
 QUESTION = "who gets paged at night"
 ANA, PAT, BO, EVE = (Person(f"@{h}", h) for h in ("ana", "pat", "bo", "eve"))
 STRANGER = Person("U0STRANGE1")
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -56,9 +60,14 @@ def learning(store: Store, org_file: Path) -> Learning:
     return Learning(OwnershipService(store))
 
 
+def run(learning: Learning, flow: Callable[..., T], /, **kwargs: Any) -> T:
+    """One learning flow as the edges run it: in its own transaction, committed when it returns."""
+    return committed(learning.service.store, flow, **kwargs)
+
+
 def pick(learning: Learning, person: Person, question: str = QUESTION,
          activity: str = "PagerDuty rotation mgmt"):
-    return learning.pick(question=question, activity=activity, person=person, source="C0TEST", now=NOW)
+    return run(learning, learning.pick, question=question, activity=activity, person=person, source="C0TEST", now=NOW)
 
 
 def answer(learning: Learning, question: str):
@@ -81,9 +90,9 @@ def test_two_different_pickers_make_a_phrase_active_and_filler_does_not_matter(l
 def test_an_accountable_holders_pick_or_approval_activates_and_a_strangers_changes_nothing(learning: Learning) -> None:
     pending = pick(learning, PAT).phrase
     with pytest.raises(LearningRefused, match="Only an Accountable holder of PagerDuty rotation mgmt"):
-        learning.decide(pending.id, approve=True, person=EVE, now=NOW)
-    assert learning.phrase(pending.id).status == "pending"
-    assert learning.decide(pending.id, approve=True, person=ANA, now=NOW).decided_by == "@ana"
+        run(learning, learning.decide, phrase_id=pending.id, approve=True, person=EVE, now=NOW)
+    assert run(learning, learning.phrase, phrase_id=pending.id).status == "pending"
+    assert run(learning, learning.decide, phrase_id=pending.id, approve=True, person=ANA, now=NOW).decided_by == "@ana"
     assert answer(learning, QUESTION).via == "learned"
     assert pick(learning, ANA, "who hands out new computers", "Laptop provisioning").phrase.status == "pending"
     assert pick(learning, BO, "who hands out new computers", "Laptop provisioning").activated  # admin
@@ -91,7 +100,7 @@ def test_an_accountable_holders_pick_or_approval_activates_and_a_strangers_chang
 
 def test_a_rejected_phrase_is_never_proposed_again_for_that_activity(learning: Learning) -> None:
     pending = pick(learning, PAT).phrase
-    assert learning.decide(pending.id, approve=False, person=ANA, now=NOW).status == "rejected"
+    assert run(learning, learning.decide, phrase_id=pending.id, approve=False, person=ANA, now=NOW).status == "rejected"
     again = pick(learning, EVE)
     assert not again.proposed and not again.activated and again.phrase.status == "rejected"
     assert pick(learning, STRANGER).phrase.status == "rejected"
@@ -100,22 +109,28 @@ def test_a_rejected_phrase_is_never_proposed_again_for_that_activity(learning: L
 
 def test_teach_and_forget_need_an_admin_or_accountable_and_names_win(learning: Learning) -> None:
     with pytest.raises(LearningRefused, match="Only an Accountable holder"):
-        learning.teach(QUESTION, "PagerDuty rotation mgmt", person=PAT, now=NOW)
+        run(learning, learning.teach, phrase_text=QUESTION, activity_query="PagerDuty rotation mgmt", person=PAT,
+            now=NOW)
     with pytest.raises(LearningRefused, match="already the name or an alias of Laptop provisioning"):
-        learning.teach("New Laptops!", "PagerDuty rotation mgmt", person=BO, now=NOW)
+        run(learning, learning.teach, phrase_text="New Laptops!", activity_query="PagerDuty rotation mgmt", person=BO,
+            now=NOW)
     with pytest.raises(LearningRefused, match="NUL"):
-        learning.teach("who\x00 pages", "PagerDuty rotation mgmt", person=BO, now=NOW)
-    assert learning.teach(QUESTION, "pagerduty rotation", person=ANA, now=NOW).status == "active"
+        run(learning, learning.teach, phrase_text="who\x00 pages", activity_query="PagerDuty rotation mgmt",
+            person=BO, now=NOW)
+    assert run(learning, learning.teach, phrase_text=QUESTION, activity_query="pagerduty rotation", person=ANA,
+               now=NOW).status == "active"
     assert answer(learning, QUESTION).activity == "PagerDuty rotation mgmt"
     with pytest.raises(LearningRefused, match="Only an Accountable holder"):
-        learning.forget(QUESTION, person=PAT)
-    assert [p.activity for p in learning.forget("Who gets paged at night?", person=BO)] == ["PagerDuty rotation mgmt"]
+        run(learning, learning.forget, phrase_text=QUESTION, person=PAT)
+    assert [p.activity for p in run(learning, learning.forget, phrase_text="Who gets paged at night?",
+                                    person=BO)] == ["PagerDuty rotation mgmt"]
     assert answer(learning, QUESTION).status == "none"
 
 
 def test_one_phrase_learned_for_two_activities_is_ambiguous(learning: Learning) -> None:
-    learning.teach("the thing upstairs", "PagerDuty rotation mgmt", person=BO, now=NOW)
-    learning.teach("the thing upstairs", "Office plants", person=BO, now=NOW)
+    run(learning, learning.teach, phrase_text="the thing upstairs", activity_query="PagerDuty rotation mgmt",
+        person=BO, now=NOW)
+    run(learning, learning.teach, phrase_text="the thing upstairs", activity_query="Office plants", person=BO, now=NOW)
     found = answer(learning, "the thing upstairs?")
     assert found.status == "ambiguous"
     assert {c.activity for c in found.candidates} == {"PagerDuty rotation mgmt", "Office plants"}
@@ -125,8 +140,8 @@ def test_history_tells_who_proposed_confirmed_approved_rejected_and_forgot(learn
     pick(learning, PAT)
     pick(learning, STRANGER)
     other = pick(learning, PAT, "who waters the ficus", "Office plants").phrase
-    learning.decide(other.id, approve=False, person=EVE, now=NOW)
-    learning.forget(QUESTION, person=ANA)
+    run(learning, learning.decide, phrase_id=other.id, approve=False, person=EVE, now=NOW)
+    run(learning, learning.forget, phrase_text=QUESTION, person=ANA)
     with store.session() as session:
         entries = [(e.actor, e.change, e.details["phrase"]) for e in history(session=session)
                    if e.subject_type == "learned"]
@@ -139,7 +154,7 @@ def test_history_tells_who_proposed_confirmed_approved_rejected_and_forgot(learn
 def test_phrases_survive_a_silent_import_export_as_learned_and_a_file_sets_them(
     learning: Learning, store: Store, org_file: Path, tmp_path: Path
 ) -> None:
-    learning.teach(QUESTION, "PagerDuty rotation mgmt", person=BO, now=NOW)
+    run(learning, learning.teach, phrase_text=QUESTION, activity_query="PagerDuty rotation mgmt", person=BO, now=NOW)
     with store.session() as session:
         import_file(session=session, path=org_file, actor="test")
     with store.session() as session:
@@ -159,7 +174,7 @@ def test_phrases_survive_a_silent_import_export_as_learned_and_a_file_sets_them(
 def test_an_activity_removed_by_import_takes_its_phrases_and_the_report_says_so(
     learning: Learning, store: Store, tmp_path: Path
 ) -> None:
-    learning.teach(QUESTION, "PagerDuty rotation mgmt", person=BO, now=NOW)
+    run(learning, learning.teach, phrase_text=QUESTION, activity_query="PagerDuty rotation mgmt", person=BO, now=NOW)
     smaller = tmp_path / "smaller.yaml"
     smaller.write_text(ORG.replace("  - name: PagerDuty rotation mgmt\n    raci: {R: [sre], A: [sre]}\n", ""))
     with store.session() as session:
@@ -167,7 +182,7 @@ def test_an_activity_removed_by_import_takes_its_phrases_and_the_report_says_so(
     [removed] = [c for c in report.changes if c.subject_type == "learned"]
     assert (removed.subject, removed.change, removed.details["phrase"]) == ("PagerDuty rotation mgmt", "removed",
                                                                             QUESTION)
-    assert Learning(OwnershipService(store)).phrases() == []
+    assert committed(store, Learning(OwnershipService(store)).phrases) == []
 
 
 @pytest.mark.parametrize(("settings", "message", "line"), [
@@ -225,7 +240,7 @@ def test_another_replica_answers_a_newly_active_phrase_after_its_reload_period(l
     pick(learning, PAT)
     now[0] = 31.0
     assert replica.current.answer(QUESTION).status == "none"  # pending phrases answer nothing
-    learning.teach(QUESTION, "PagerDuty rotation mgmt", person=BO, now=NOW)
+    run(learning, learning.teach, phrase_text=QUESTION, activity_query="PagerDuty rotation mgmt", person=BO, now=NOW)
     now[0] = 45.0
     assert replica.current.answer(QUESTION).status == "none"  # not yet checked again: the old index serves
     now[0] = 62.0
@@ -247,6 +262,21 @@ def test_concurrent_picks_of_one_question_by_different_people_all_count(learning
     for thread in threads:
         thread.join()
     assert all(r.phrase is not None for r in results)
-    [phrase] = learning.phrases()
+    [phrase] = run(learning, learning.phrases)
     assert phrase.status == "active" and len(phrase.pickers) >= 2
     assert sum(r.proposed for r in results) == 1  # one DM round, not one per racer
+
+
+def test_a_pick_in_a_transaction_the_caller_rolls_back_leaves_no_phrase_and_the_index_as_it_was(
+    learning: Learning, store: Store
+) -> None:
+    with pytest.raises(RuntimeError), store.session() as session:
+        picked = learning.pick(session=session, question=QUESTION, activity="PagerDuty rotation mgmt", person=BO,
+                               source="C0TEST", now=NOW)
+        assert picked.activated  # an admin's pick: active at once, if the edge commits
+        raise RuntimeError("the edge fails after the flow")
+    assert run(learning, learning.phrases) == []
+    assert answer(learning, QUESTION).status == "none"
+    assert run(learning, learning.pick, question=QUESTION, activity="PagerDuty rotation mgmt", person=BO,
+               source="C0TEST", now=NOW).activated
+    assert answer(learning, QUESTION).via == "learned"  # committed: the live index was rebuilt

@@ -11,6 +11,7 @@ from bot.escalations.policy import Policy
 from bot.ownership.live import OwnershipService
 from bot.ownership.matrix import history, import_file
 from bot.store.db import Store
+from tests.sessions import committed
 
 ORG = Path(__file__).resolve().parents[1] / "fixtures" / "org.yaml"
 
@@ -36,8 +37,8 @@ def test_escalations_do_not_rebuild_the_index(store: Store) -> None:
         import_file(session=session, path=ORG, actor="t")
     index = OwnershipService(store)
     answer = index.current.answer_activity("Docker packaging")
-    escalations.raise_escalation(store, answer=answer, problem="down", link=None, requester="U1", channel=None,
-                                 thread_ts=None, policy=Policy(timedelta(minutes=5), 0), now=datetime.now(UTC))
+    committed(store, escalations.raise_escalation, answer=answer, problem="down", link=None, requester="U1",
+              channel=None, thread_ts=None, policy=Policy(timedelta(minutes=5), 0), now=datetime.now(UTC))
     assert index.refresh() is False
 
 

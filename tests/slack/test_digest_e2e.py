@@ -9,6 +9,7 @@ import pytest
 from bot.digest.preferences import digest_enabled
 from bot.store.db import Store
 from tests.fakes.slack_requests import unique
+from tests.sessions import committed
 from tests.slack.conftest import RunningApp
 
 
@@ -29,9 +30,9 @@ def say(app: RunningApp, text: str, user: str) -> str:
 
 def test_digest_off_and_on(running_app: RunningApp, store: Store) -> None:
     user = "U0DIGEST1"
-    assert digest_enabled(store, slack_user_id=user)
+    assert committed(store, digest_enabled, slack_user_id=user)
     assert say(running_app, "digest off", user).startswith("Done: no more weekly ownership digests")
-    assert not digest_enabled(store, slack_user_id=user)
+    assert not committed(store, digest_enabled, slack_user_id=user)
     assert say(running_app, "digest off", user).startswith("Your weekly ownership digest was already off")
     assert say(running_app, "digest on", user).startswith("Your weekly ownership digest is on")
-    assert digest_enabled(store, slack_user_id=user)
+    assert committed(store, digest_enabled, slack_user_id=user)

@@ -19,6 +19,7 @@ from bot.slack.notifier import SlackNotifier
 from bot.store.db import Store
 from tests.fakes.slack_api import Call
 from tests.fakes.slack_requests import app_mention, block_actions, unique, view_submission
+from tests.sessions import committed
 from tests.slack.block_kit import check_message
 from tests.slack.conftest import RunningApp
 
@@ -64,7 +65,7 @@ def buttons(call: Call) -> dict[str, dict]:
 
 
 def latest(store: Store) -> engine.EscalationView:
-    return engine.list_escalations(store)[0]
+    return committed(store, engine.list_escalations)[0]
 
 
 def test_command_pages_responsible_then_accountable_then_owner_acknowledges(
@@ -86,17 +87,17 @@ def test_command_pages_responsible_then_accountable_then_owner_acknowledges(
     tick(store, notifier, now=datetime.now(UTC) + timedelta(minutes=16))
     [dm_a] = posts_to(running_app, PAT, containing="image build fails on main")
     assert "Accountable" in dm_a.blocks_text()
-    assert engine.get(store, esc.id).level == 2
+    assert committed(store, engine.get, escalation_id=esc.id).level == 2
 
     ack = buttons(dm)["Acknowledge"]
     refused = click(running_app, ack["action_id"], ack["value"], user="U0STRANGER", channel="D0STRANGER")
     assert refused.params["response_type"] == "ephemeral"
     assert "Only the Responsible or Accountable" in refused.params["text"]
-    assert engine.get(store, esc.id).status == "open"
+    assert committed(store, engine.get, escalation_id=esc.id).status == "open"
 
     done = click(running_app, ack["action_id"], ack["value"], user=LENA, channel="D0LENA0001")
     assert done.params.get("replace_original") is True and "acknowledged" in done.params["text"]
-    assert engine.get(store, esc.id).status == "acknowledged"
+    assert committed(store, engine.get, escalation_id=esc.id).status == "acknowledged"
     running_app.slack.wait_for("chat.update", lambda c: "Acknowledged by <@U0LENA001>" in c.blocks_text())
     [told] = posts_to(running_app, "U0ASKER01", containing="acknowledged your escalation")
     assert f"<@{LENA}> acknowledged" in told.params["text"]
@@ -105,7 +106,7 @@ def test_command_pages_responsible_then_accountable_then_owner_acknowledges(
     click(running_app, resolve["action_id"], resolve["value"], user=PAT, channel="D0PAT00001")
     [fyi] = posts_to(running_app, OMAR, containing="FYI")  # Informed
     assert fyi.params["text"].startswith("FYI") and f"resolved by <@{PAT}>" in fyi.params["text"]
-    listed = engine.get(store, esc.id)
+    listed = committed(store, engine.get, escalation_id=esc.id)
     assert (listed.status, listed.acknowledged_by, listed.closed_by) == ("resolved", LENA, PAT)
 
 
@@ -139,10 +140,10 @@ def test_escalate_button_opens_a_modal_and_submitting_raises(running_app: Runnin
 
 
 def test_ambiguous_activity_is_asked_back_never_guessed(running_app: RunningApp, store: Store) -> None:
-    before = len(engine.list_escalations(store))
+    before = len(committed(store, engine.list_escalations))
     reply = command(running_app, "escalate monitoring: dashboards are empty", channel="C0ESCAL003",
                     user="U0ASKER03")
-    assert "Which activity" in reply.params["text"] and len(engine.list_escalations(store)) == before
+    assert "Which activity" in reply.params["text"] and len(committed(store, engine.list_escalations)) == before
     choice = buttons(reply)["Data monitoring"]
     picked = click(running_app, choice["action_id"], choice["value"], user="U0ASKER03", channel="C0ESCAL003")
     assert picked.params["text"].startswith(f"Escalated to <@{OMAR}> (Responsible for Data monitoring)")

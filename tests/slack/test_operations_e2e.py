@@ -25,6 +25,7 @@ from bot.slack.notifier import SlackNotifier
 from bot.store.db import Store
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_requests import unique
+from tests.sessions import committed
 from tests.slack.conftest import (
     BOT_TOKEN,
     DIRECTORY,
@@ -114,7 +115,7 @@ def test_sigterm_finishes_in_flight_work_and_loses_nothing(
         with store.session() as session:
             answer = load_ownership(session=session).answer_activity("Docker packaging")
         for _ in range(5):  # due now: the app's ticker is about to page lena for each
-            escalations.raise_escalation(store, answer=answer, problem="build is red", link=None,
+            committed(store, escalations.raise_escalation, answer=answer, problem="build is red", link=None,
                                          requester="U0ASKER01", channel=None, thread_ts=None,
                                          policy=Policy(timedelta(minutes=15), 0), now=datetime.now(UTC))
         names = [unique("term") for _ in range(12)]
@@ -141,7 +142,7 @@ def test_sigterm_finishes_in_flight_work_and_loses_nothing(
         tick(store, SlackNotifier(WebClient(token="xoxb-x", base_url=slack.base_url)), now=datetime.now(UTC))
         sent = Counter(c.params["channel"] for c in slack.calls("chat.postMessage"))
         assert sent == {"U0LENA001": 5}
-        assert all(e.level == 1 for e in escalations.list_escalations(store))
+        assert all(e.level == 1 for e in committed(store, escalations.list_escalations))
     finally:
         if app.process.poll() is None:
             stop(app.process)

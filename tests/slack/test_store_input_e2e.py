@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from bot.escalations import engine as service
 from bot.store.db import Store
 from tests.fakes.slack_requests import unique
+from tests.sessions import committed
 from tests.slack.conftest import RunningApp
 
 LENA = "U0LENA001"
@@ -27,7 +28,7 @@ def test_a_nul_in_an_escalation_problem_is_dropped_and_the_escalation_goes_out(r
     assert "\x00" not in json.dumps(dm.params, ensure_ascii=False)
     store = Store.open(running_app.db_url)
     try:
-        assert any(e.problem == "disk full on builder" for e in service.list_escalations(store))
+        assert any(e.problem == "disk full on builder" for e in committed(store, service.list_escalations))
     finally:
         store.close()
 

@@ -15,8 +15,8 @@ from bot.slack.blocks.kit import (
     section,
     truncate,
 )
-from bot.slack.blocks.learning import Asked, learnable, picker_block
-from bot.slack.blocks.payloads import ActivityRef, AnswerAction
+from bot.slack.blocks.learning import learnable, picker_block
+from bot.slack.blocks.payloads import ActivityRef, AnswerAction, Asked, CandidatePick
 from bot.slack.mentions import holders_text
 
 MAX_CANDIDATES = 5
@@ -56,9 +56,9 @@ def answer_text(answer: Answer) -> str:
 
 def _candidate_buttons(answer: Answer) -> Block:
     # The question rides along (when short enough to learn), so a click also teaches it.
-    question = {"question": escape(answer.query)} if learnable(answer.query) else {}
+    question = answer.query if learnable(answer.query) else None
     return actions(*(button(c.activity, action_id=f"{AnswerAction.PICK}_{i}",
-                            value={**ActivityRef(c.activity, answer.team).to_value(), **question})
+                            value=CandidatePick(c.activity, answer.team, question).to_value())
                      for i, c in enumerate(answer.candidates[:MAX_CANDIDATES])))
 
 

@@ -1,62 +1,22 @@
 """Block Kit for learning: the activity picker, "None of these", the learning channel post and approval DMs.
 
 What a picker needs to know later (the question, the asker, where it was asked) rides in its
-block_id or button value as small JSON with descriptive keys, so no click needs server-side state.
+block_id or button value as small JSON with descriptive keys, so no click needs server-side state;
+those values, the action ids and the outbox payloads these DMs are rendered from are the typed
+structures of bot/slack/blocks/payloads.py.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
-from enum import StrEnum
 from typing import Any
 
 from bot.learning.limits import MAX_PHRASE_CHARS
 from bot.slack.blocks.kit import Block, Message, actions, button, context, escape, section, truncate
+from bot.slack.blocks.payloads import Asked, LearnAction, PhraseApproval, PhraseDecision, PhraseRef
 
 MAX_BLOCK_ID = 255
 MAX_OPTION_TEXT = 75
 MAX_OPTION_VALUE = 150
-
-
-class LearnAction(StrEnum):
-    PICK = "raci_learn_pick"          # the external_select over every activity
-    NONE = "raci_learn_none"          # "None of these"
-    CLOSE = "raci_learn_close"        # "Not an activity", in the learning channel
-    APPROVE = "raci_learn_approve"
-    REJECT = "raci_learn_reject"
-
-
-@dataclass(frozen=True)
-class Asked:
-    """A question someone asked: what the picker and "None of these" carry."""
-
-    question: str
-    team: str | None = None
-    asker: str | None = None    # set in the learning channel: whom to answer by DM
-    channel: str | None = None  # where it was asked
-
-    def encode(self) -> str:
-        # Escaped even here, where Slack shows nothing: a payload never carries a live mention.
-        fields = {k: escape(v) if k == "question" else v for k, v in asdict(self).items() if v is not None}
-        return json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
-
-    @classmethod
-    def decode(cls, text: str | None) -> Asked | None:
-        """The question in a block_id or value; None when it holds none (another block)."""
-        try:
-            raw = json.loads(text or "")
-        except ValueError:
-            return None
-        if not isinstance(raw, dict) or not isinstance(raw.get("question"), str):
-            return None
-        fields = {k: raw[k] if isinstance(raw.get(k), str) else None for k in ("team", "asker", "channel")}
-        return cls(question=unescape(raw["question"]), **fields)
-
-
-def unescape(text: str) -> str:
-    """The text `escape` was given."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def learnable(question: str) -> bool:
@@ -72,7 +32,7 @@ def picker_block(asked: Asked, *, none_button: bool = True, close_button: bool =
     select = {"type": "external_select", "action_id": LearnAction.PICK, "min_query_length": 0,
               "placeholder": {"type": "plain_text", "text": "Pick the activity…"}}
     elements: list[Block] = [select]
-    value = json.loads(block_id)
+    value = asked.to_value()
     if none_button:
         elements.append(button("None of these", action_id=LearnAction.NONE, value=value))
     if close_button:
@@ -130,40 +90,40 @@ def not_an_activity_message(asked: Asked) -> Message:
     return Message(text, [section(text)])
 
 
-def approval_message(payload: dict[str, Any], *, suffix: str = "") -> Message:
-    """The DM to an Accountable holder: approve or reject a pending phrase (payload from the outbox)."""
-    asker = payload.get("asker") or ""
+def approval_message(approval: PhraseApproval, *, suffix: str = "") -> Message:
+    """The DM to an Accountable holder: approve or reject a pending phrase."""
+    asker = approval.asker
     who = f"<@{asker}>" if asker[:1] in "UW" and asker.isalnum() else escape(asker or "Someone")
-    phrase = escape(truncate(str(payload.get("phrase", "")), 300))
-    activity = escape(str(payload.get("activity", "")))
+    phrase = escape(truncate(approval.phrase, 300))
+    activity = escape(approval.activity)
     text = (f"{who} asked “{phrase}” and picked *{activity}*. "
             "Should I answer that question with it from now on?")
-    value = {"phrase_id": payload.get("phrase_id")}
+    value = PhraseRef(approval.phrase_id).to_value()
     return Message(truncate(text, 3000), [section(text), actions(
         button("Approve", action_id=LearnAction.APPROVE + suffix, value=value, style="primary"),
         button("Reject", action_id=LearnAction.REJECT + suffix, value=value, style="danger"))])
 
 
-def decided_message(payload: dict[str, Any]) -> Message:
+def decided_message(decision: PhraseDecision) -> Message:
     """The approval DM once anyone decided: what was decided, and by whom; no buttons."""
-    phrase = escape(truncate(str(payload.get("phrase", "")), 300))
-    activity = escape(str(payload.get("activity", "")))
-    by = str(payload.get("decided_by") or "")
+    phrase = escape(truncate(decision.phrase, 300))
+    activity = escape(decision.activity)
+    by = decision.decided_by
     who = f"<@{by}>" if by[:1] in "UW" and by.isalnum() else escape(by or "someone")
-    if payload.get("status") == "active":
+    if decision.status == "active":
         text = f"“{phrase}” now answers with *{activity}* (approved by {who})."
     else:
         text = f"“{phrase}” will not answer with *{activity}* (rejected by {who})."
     return Message(truncate(text, 3000), [section(text)])
 
 
-def pending_home_blocks(pending: list[dict[str, Any]], more: int) -> list[Block]:
+def pending_home_blocks(pending: list[PhraseApproval], more: int) -> list[Block]:
     """App Home: the pending phrases of the activities the person is Accountable for, with the DM's buttons."""
     if not pending:
         return []
     blocks: list[Block] = [section("*Questions waiting for your approval*")]
-    for number, payload in enumerate(pending):
-        message = approval_message(payload, suffix=f"_{number}")  # action ids unique within the view
+    for number, approval in enumerate(pending):
+        message = approval_message(approval, suffix=f"_{number}")  # action ids unique within the view
         blocks.extend(message.blocks)
     if more:
         blocks.append(context(f"…and {more} more: `raci learned --pending` lists them all."))

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from bot.slack.blocks.kit import escape
+
 MAX_PAGE = 10_000  # far above any real matrix's page count; bounds what a forged value can ask for
 
 
@@ -38,6 +40,16 @@ class EscalationAction(StrEnum):
     ACK = "escalation_ack"
     RESOLVE = "escalation_resolve"
     CANCEL = "escalation_cancel"
+
+
+class LearnAction(StrEnum):
+    """The learning surfaces: the activity picker, the learning channel's post, the approval DMs and App Home."""
+
+    PICK = "raci_learn_pick"          # the external_select over every activity
+    NONE = "raci_learn_none"          # "None of these"
+    CLOSE = "raci_learn_close"        # "Not an activity", in the learning channel
+    APPROVE = "raci_learn_approve"    # App Home numbers them: raci_learn_approve_0, …
+    REJECT = "raci_learn_reject"
 
 
 def decode(raw: str | None) -> dict[str, Any]:
@@ -125,3 +137,116 @@ class EscalationRef:
     def from_value(cls, value: dict[str, Any]) -> EscalationRef:
         found = value.get("escalation")
         return cls(found if isinstance(found, int) and not isinstance(found, bool) else 0)
+
+
+def _int(value: dict[str, Any], key: str) -> int:
+    found = value.get(key)
+    return found if isinstance(found, int) and not isinstance(found, bool) else 0
+
+
+def unescape(text: str) -> str:
+    """The text `escape` was given."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question someone asked, carried by the picker's block_id and the "None of these" buttons."""
+
+    question: str
+    team: str | None = None
+    asker: str | None = None    # set in the learning channel: whom to answer by DM
+    channel: str | None = None  # where it was asked
+
+    def to_value(self) -> dict[str, Any]:
+        # Escaped even here, where Slack shows nothing: a payload never carries a live mention.
+        return _compact({"question": escape(self.question), "team": self.team, "asker": self.asker,
+                         "channel": self.channel})
+
+    def encode(self) -> str:
+        """The value as compact JSON: a block_id holds a string of at most 255 characters."""
+        return json.dumps(self.to_value(), separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def from_value(cls, value: dict[str, Any]) -> Asked | None:
+        """The question in a value; None when it holds none (another block, a forged value)."""
+        question = value.get("question")
+        if not isinstance(question, str):
+            return None
+        return cls(unescape(question), _text(value, "team", "team"), _text(value, "asker", "asker"),
+                   _text(value, "channel", "channel"))
+
+    @classmethod
+    def decode(cls, raw: str | None) -> Asked | None:
+        """The question in a block_id or button value."""
+        return cls.from_value(decode(raw))
+
+
+@dataclass(frozen=True)
+class CandidatePick:
+    """A candidate activity's button on an answer; with the question when the click also teaches it."""
+
+    activity: str
+    team: str | None = None
+    question: str | None = None
+
+    def to_value(self) -> dict[str, Any]:
+        question = escape(self.question) if self.question is not None else None
+        return _compact({**ActivityRef(self.activity, self.team).to_value(), "question": question})
+
+    @classmethod
+    def from_value(cls, value: dict[str, Any]) -> CandidatePick:
+        ref = ActivityRef.from_value(value)
+        question = value.get("question")
+        return cls(ref.activity, ref.team, unescape(question) if isinstance(question, str) else None)
+
+    def asked(self) -> Asked | None:
+        """The question to learn, as the picker would carry it."""
+        return Asked(self.question, self.team) if self.question is not None else None
+
+
+@dataclass(frozen=True)
+class PhraseRef:
+    """One learned phrase, on its Approve and Reject buttons; 0 for a value that names none."""
+
+    phrase_id: int
+
+    def to_value(self) -> dict[str, Any]:
+        return {"phrase_id": self.phrase_id}
+
+    @classmethod
+    def from_value(cls, value: dict[str, Any]) -> PhraseRef:
+        return cls(_int(value, "phrase_id"))
+
+
+@dataclass(frozen=True)
+class PhraseApproval:
+    """What an approval DM (and App Home's pending list) shows: the outbox payload of a `phrase_approval`."""
+
+    phrase_id: int
+    phrase: str
+    activity: str
+    asker: str = ""  # a Slack user ID, or an audit identity such as "@ana"
+
+    def to_value(self) -> dict[str, Any]:
+        return {"phrase_id": self.phrase_id, "phrase": self.phrase, "activity": self.activity, "asker": self.asker}
+
+    @classmethod
+    def from_value(cls, value: dict[str, Any]) -> PhraseApproval:
+        return cls(_int(value, "phrase_id"), _text(value, "phrase", "phrase") or "",
+                   _text(value, "activity", "activity") or "", _text(value, "asker", "asker") or "")
+
+
+@dataclass(frozen=True)
+class PhraseDecision:
+    """What an approval DM turns into once decided: the outbox payload of a `phrase_decided`."""
+
+    phrase: str
+    activity: str
+    status: str  # "active" (approved) or "rejected"
+    decided_by: str = ""
+
+    @classmethod
+    def from_value(cls, value: dict[str, Any]) -> PhraseDecision:
+        return cls(_text(value, "phrase", "phrase") or "", _text(value, "activity", "activity") or "",
+                   _text(value, "status", "status") or "", _text(value, "decided_by", "decided_by") or "")

@@ -7,7 +7,20 @@ import json
 import pytest
 
 from bot.slack.blocks.escalation_forms import modal_values, modal_view
-from bot.slack.blocks.payloads import MAX_PAGE, ActivityRef, EscalationDraft, EscalationRef, ListPage, decode
+from bot.slack.blocks.payloads import (
+    MAX_PAGE,
+    ActivityRef,
+    Asked,
+    CandidatePick,
+    EscalationDraft,
+    EscalationRef,
+    LearnAction,
+    ListPage,
+    PhraseApproval,
+    PhraseDecision,
+    PhraseRef,
+    decode,
+)
 
 
 def test_values_round_trip_with_descriptive_keys() -> None:
@@ -50,3 +63,28 @@ def test_wrong_types_become_defaults_never_errors() -> None:
     assert ListPage.from_value({"page": 10**12}).page == MAX_PAGE and ListPage.from_value({"page": -4}).page == 0
     assert ListPage.from_value({"page": True}).page == 0
     assert EscalationRef.from_value(hostile) == EscalationRef(0)
+
+
+def test_learning_values_round_trip_and_carry_no_live_mention() -> None:
+    asked = Asked("who owns <!channel> & deploys?", "search", asker="U0ASKER01", channel="C0GENERAL1")
+    assert asked.to_value() == {"question": "who owns &lt;!channel&gt; &amp; deploys?", "team": "search",
+                                "asker": "U0ASKER01", "channel": "C0GENERAL1"}
+    assert Asked.decode(asked.encode()) == asked
+    assert Asked("who pages").encode() == '{"question":"who pages"}'  # what buttons already posted carry
+    pick = CandidatePick("Docker packaging", None, "who builds <images>?")
+    assert pick.to_value() == {"activity": "Docker packaging", "question": "who builds &lt;images&gt;?"}
+    assert CandidatePick.from_value(pick.to_value()).asked() == Asked("who builds <images>?")
+    assert CandidatePick.from_value({"a": "Docker packaging"}) == CandidatePick("Docker packaging")
+    assert PhraseRef.from_value(PhraseRef(12).to_value()) == PhraseRef(12)
+    approval = PhraseApproval(12, "who pages", "On-call", "U0ASKER01")
+    assert PhraseApproval.from_value(approval.to_value()) == approval
+
+
+def test_forged_learning_values_name_nothing() -> None:
+    assert Asked.decode('{"question": 5, "team": "x"}') is None and Asked.decode("not json") is None
+    assert Asked.from_value({"question": "q", "team": ["x"], "asker": 7}) == Asked("q")
+    assert PhraseRef.from_value({"phrase_id": True}) == PhraseRef(0)  # a bool is no phrase (was read as #1)
+    assert PhraseRef.from_value({"phrase_id": "12"}) == PhraseRef(0)
+    assert PhraseApproval.from_value({"phrase_id": 3, "phrase": None, "activity": 1}) == PhraseApproval(3, "", "")
+    assert PhraseDecision.from_value({"status": ["active"]}) == PhraseDecision("", "", "")
+    assert LearnAction.APPROVE == "raci_learn_approve" and LearnAction.PICK == "raci_learn_pick"
