@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from bot.runtime.outage_log import OutageLog
+from bot.outage_log import OutageLog
 from bot.store.outbox import Delivery
 
 
