@@ -15,12 +15,16 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.conftest import REPO, fresh_database
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_requests import SlackSender
+
+if TYPE_CHECKING:
+    from tests.slack.in_process import InProcessApp
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ORG_FILE = FIXTURES / "slack_org.yaml"
@@ -125,3 +129,12 @@ def running_app(app_db_url: str, slack: FakeSlackApi, tmp_path_factory: pytest.T
         yield app
     finally:
         stop(process)
+
+
+@pytest.fixture(scope="module")
+def bolt_app(app_db_url: str, slack: FakeSlackApi) -> Iterator[InProcessApp]:
+    """The real Bolt app in this process (tests/slack/in_process.py): each request is handled when `post` returns."""
+    from tests.slack.in_process import in_process_app  # it imports this module's constants
+
+    with in_process_app(app_db_url, slack) as app:
+        yield app
