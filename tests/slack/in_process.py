@@ -1,5 +1,6 @@
 """The real Bolt app in the test process: `create_app(...)` against the fake Slack Web API, requests signed as Slack
-signs them and handed to `App.dispatch`, the way bolt-python's own scenario tests drive an app.
+signs them and handed to `App.dispatch` (through the production front door, bot/slack/request_gate.py's SlackGate,
+which checks the signature and marks the request verified), the way bolt-python's scenario tests drive an app.
 
 Nothing runs behind a test's back: listeners run inline (an executor that runs what it is given at once, so Bolt
 still acks first, as in production, and `dispatch` returns when the listener has finished), and the background
@@ -15,6 +16,7 @@ its security gate, SIGTERM, Socket Mode, metrics and logs, replicas.
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -24,13 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from slack_bolt import App
-from slack_bolt.request import BoltRequest
 
 from bot.ownership.live import OwnershipService
 from bot.ownership.matrix import ensure_loaded
 from bot.runtime.ticker import Ticker, TickSummary
 from bot.settings import Settings
 from bot.slack.app import build_ticker, create_app, web_client
+from bot.slack.request_gate import SlackGate
 from bot.store.db import Store
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_requests import Reply, SlackSender
@@ -87,13 +89,21 @@ class InProcessApp:
     db_url: str
     log: LogCapture = field(default_factory=LogCapture)
 
+    @property
+    def gate(self) -> SlackGate:
+        return SlackGate(self.bolt, signing_secret=SIGNING_SECRET)
+
     def sender(self, secret: str = SIGNING_SECRET) -> DispatchingSender:
         return DispatchingSender(self, secret)
 
     def dispatch(self, body: str, headers: dict[str, str]) -> Reply:
         """One request, handled to the end (listener and the background work it started) before returning."""
         before = set(threading.enumerate())
-        response = self.bolt.dispatch(BoltRequest(body=body, headers=headers))
+        raw = body.encode()
+        environ = {"REQUEST_METHOD": "POST", "QUERY_STRING": "", "CONTENT_LENGTH": str(len(raw)),
+                   "CONTENT_TYPE": headers.get("Content-Type", ""), "wsgi.input": io.BytesIO(raw),
+                   **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items() if k != "Content-Type"}}
+        response = self.gate.dispatch(environ)
         for thread in set(threading.enumerate()) - before:
             if thread.name in _REQUEST_THREADS:
                 thread.join()
