@@ -100,7 +100,7 @@ def test_socket_mode_connects_with_the_app_token_and_answers(
     slack, socket_mode, log = socket_mode_app
     [opened] = slack.wait_for("apps.connections.open", timeout=30)
     assert opened.auth == f"Bearer {APP_TOKEN}"
-    socket_mode.wait_connected()
+    socket_mode.wait_connected(timeout=60)  # a positive wait: a loaded machine starts the app slowly
     name = unique("cmd")
     form = command_form("docker", response_url=slack.response_url(name), user="U0ASKER01", channel="C0GENERAL1")
     socket_mode.wait_ack(socket_mode.send("slash_commands", form))
@@ -131,7 +131,7 @@ def test_socket_mode_serves_probes_and_stops_cleanly_on_sigterm(tmp_path: Path) 
         log = tmp_path / "app.log"
         process = start_app(env, log, cwd=tmp_path)
         try:
-            socket_mode.wait_connected()
+            socket_mode.wait_connected(timeout=60)  # a positive wait: a loaded machine starts the app slowly
             deadline = time.monotonic() + 20
             while True:
                 try:
