@@ -1,7 +1,11 @@
-"""The real app (`python app.py`) against the fake Slack Web API: one process per test module and backend.
+"""The real app against the fake Slack Web API, once per test module and backend, in two forms:
 
-Tests share the running app, so each uses its own ids (event ids, channels, response URLs) and
-waits for what it expects rather than sleeping.
+- `bolt_app` (most tests): the Bolt app in this process (tests/slack/in_process.py); a request is handled to the end
+  when its `post` returns, so tests count what was sent instead of waiting.
+- `running_app`: `python app.py` as a process, for what only a process has (the HTTP surface and its gate, SIGTERM,
+  Socket Mode, metrics and logs, replicas); tests wait for what they expect rather than sleeping.
+
+Tests share the module's app, so each uses its own ids (event ids, channels, response URLs).
 """
 
 from __future__ import annotations
