@@ -212,3 +212,23 @@ def test_healthz_and_unknown_paths(running_app: RunningApp) -> None:
             assert exc.code == 404
         else:
             raise AssertionError(f"{path} should be 404")
+
+
+# Smoke paths through the real process (their behaviour in detail is tested in process, tests/slack/*_e2e.py).
+
+def test_smoke_an_escalation_pages_the_responsible_from_the_process(running_app: RunningApp) -> None:
+    slack, name, channel = running_app.slack, unique("smoke"), unique("C0SMOKE")
+    assert running_app.sender().command("escalate docker packaging: smoke through the process",
+                                        response_url=slack.response_url(name), channel=channel).status == 200
+    [confirmation] = slack.response(name)
+    assert confirmation.params["text"].startswith("Escalated to <@U0LENA001>")
+    slack.wait_for("chat.postMessage", lambda c: c.params.get("channel") == "U0LENA001"
+                   and "smoke through the process" in json.dumps(c.params))
+
+
+def test_smoke_digest_off_from_the_process(running_app: RunningApp) -> None:
+    name = unique("smoke")
+    assert running_app.sender().command("digest off", response_url=running_app.slack.response_url(name),
+                                        user="U0SMOKE01").status == 200
+    [reply] = running_app.slack.response(name)
+    assert reply.params["text"].startswith("Done: no more weekly ownership digests")
