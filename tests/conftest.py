@@ -52,7 +52,8 @@ def fresh_database(kind: str, directory: Path, skip_reason: str | None) -> Itera
         return
     if skip_reason:
         pytest.skip(skip_reason)
-    schema, url = new_schema(POSTGRES_URL)
+    # unique per test already (a random suffix); the xdist worker's id tells whose a leftover schema was
+    schema, url = new_schema(POSTGRES_URL, prefix=f"t_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_")
     try:
         yield url
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -52,15 +53,26 @@ def run_app(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
     (None, {"RACI_SYNC_ON_START": "maybe"}, "RACI_SYNC_ON_START"),
 ])
 def test_startup_stops_with_one_line_naming_the_variable(
-    tmp_path: Path, drop: str | None, extra: dict[str, str], named: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], drop: str | None,
+    extra: dict[str, str], named: str
 ) -> None:
+    """app.py's `main()` in this process (a configuration error stops it before anything starts); the process-level
+    path of the same one-line exit is test_a_token_slack_refuses_stops_startup_with_one_line's."""
+    import app
+
     env = app_env(db_url=f"sqlite:///{tmp_path / 'raci.db'}", slack=_NO_SLACK, port=free_port(), **extra)
     env.pop(drop or "", None)
-    result = run_app(env, tmp_path)
-    assert result.returncode != 0
-    lines = result.stderr.strip().splitlines()
+    for key in os.environ:
+        if key.startswith(("SLACK_", "RACI_", "DATABASE_URL")):
+            monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(tmp_path)
+    assert app.main() != 0
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
     assert len(lines) == 1 and named in lines[0] and lines[0].startswith("raci-bot: error:")
-    assert "Traceback" not in result.stderr + result.stdout
+    assert "Traceback" not in err + out
 
 
 class _Unreachable:
@@ -100,7 +112,7 @@ def test_socket_mode_connects_with_the_app_token_and_answers(
     slack, socket_mode, log = socket_mode_app
     [opened] = slack.wait_for("apps.connections.open", timeout=30)
     assert opened.auth == f"Bearer {APP_TOKEN}"
-    socket_mode.wait_connected()
+    socket_mode.wait_connected(timeout=60)  # a positive wait: a loaded machine starts the app slowly
     name = unique("cmd")
     form = command_form("docker", response_url=slack.response_url(name), user="U0ASKER01", channel="C0GENERAL1")
     socket_mode.wait_ack(socket_mode.send("slash_commands", form))
@@ -131,7 +143,7 @@ def test_socket_mode_serves_probes_and_stops_cleanly_on_sigterm(tmp_path: Path) 
         log = tmp_path / "app.log"
         process = start_app(env, log, cwd=tmp_path)
         try:
-            socket_mode.wait_connected()
+            socket_mode.wait_connected(timeout=60)  # a positive wait: a loaded machine starts the app slowly
             deadline = time.monotonic() + 20
             while True:
                 try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -57,8 +58,11 @@ def for_outbox(client: WebClient) -> WebClient:
 
 
 def create_app(settings: Settings, service: OwnershipService, store: Store, *,
-               client: WebClient | None = None) -> App:
-    """A Bolt app with every listener registered; checks the bot token with auth.test."""
+               client: WebClient | None = None, listener_executor: Executor | None = None) -> App:
+    """A Bolt app with every listener registered; checks the bot token with auth.test.
+
+    `listener_executor` runs the listeners after their ack (Bolt's thread pool by default); the tests pass one
+    that runs them inline, so a dispatched request is fully handled when `dispatch` returns."""
     client = client or web_client(settings)
     app = App(
         name="raci-bot",
@@ -66,6 +70,7 @@ def create_app(settings: Settings, service: OwnershipService, store: Store, *,
         signing_secret=settings.slack_signing_secret or "",
         process_before_response=False,  # ack first, answer in a background thread
         logger=logging.getLogger("slack_bolt"),
+        listener_executor=listener_executor,
     )
     directory = PeopleDirectory(service)
     desk = EscalationDesk(service=service, store=store, directory=directory,

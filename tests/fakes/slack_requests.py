@@ -49,10 +49,14 @@ class SlackSender:
             "X-Slack-Signature": signature(secret or self.signing_secret, ts, body),
             **(headers or {}),
         }
+        return self.deliver(body, sent)
+
+    def deliver(self, body: str, headers: dict[str, str]) -> Reply:
+        """Send a signed request; over HTTP here, straight into the Bolt app in tests/slack/in_process.py."""
         parts = urlsplit(self.url)
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
         try:
-            conn.request("POST", parts.path, body=body.encode(), headers=sent)
+            conn.request("POST", parts.path, body=body.encode(), headers=headers)
             response = conn.getresponse()
             return Reply(response.status, response.read().decode(), dict(response.getheaders()))
         finally:

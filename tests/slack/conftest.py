@@ -1,7 +1,11 @@
-"""The real app (`python app.py`) against the fake Slack Web API: one process per test module and backend.
+"""The real app against the fake Slack Web API, once per test module and backend, in two forms:
 
-Tests share the running app, so each uses its own ids (event ids, channels, response URLs) and
-waits for what it expects rather than sleeping.
+- `bolt_app` (most tests): the Bolt app in this process (tests/slack/in_process.py); a request is handled to the end
+  when its `post` returns, so tests count what was sent instead of waiting.
+- `running_app`: `python app.py` as a process, for what only a process has (the HTTP surface and its gate, SIGTERM,
+  Socket Mode, metrics and logs, replicas); tests wait for what they expect rather than sleeping.
+
+Tests share the module's app, so each uses its own ids (event ids, channels, response URLs).
 """
 
 from __future__ import annotations
@@ -15,12 +19,16 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.conftest import REPO, fresh_database
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_requests import SlackSender
+
+if TYPE_CHECKING:
+    from tests.slack.in_process import InProcessApp
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ORG_FILE = FIXTURES / "slack_org.yaml"
@@ -125,3 +133,12 @@ def running_app(app_db_url: str, slack: FakeSlackApi, tmp_path_factory: pytest.T
         yield app
     finally:
         stop(process)
+
+
+@pytest.fixture(scope="module")
+def bolt_app(app_db_url: str, slack: FakeSlackApi) -> Iterator[InProcessApp]:
+    """The real Bolt app in this process (tests/slack/in_process.py): each request is handled when `post` returns."""
+    from tests.slack.in_process import in_process_app  # it imports this module's constants
+
+    with in_process_app(app_db_url, slack) as app:
+        yield app

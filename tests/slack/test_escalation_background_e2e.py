@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from tests.fakes.slack_requests import unique
-from tests.slack.conftest import RunningApp
+from tests.slack.in_process import InProcessApp
 
 LENA = "U0LENA001"
 
 
-def test_the_requester_is_answered_before_a_rate_limited_page_goes_out(running_app: RunningApp) -> None:
-    slack, name, channel = running_app.slack, unique("bg"), unique("C0BG")
+def test_the_requester_is_answered_before_a_rate_limited_page_goes_out(bolt_app: InProcessApp) -> None:
+    slack, name, channel = bolt_app.slack, unique("bg"), unique("C0BG")
     slack.rate_limit("chat.postMessage", times=1, retry_after=3)
-    assert running_app.sender().command("escalate docker packaging: background paging check",
+    assert bolt_app.sender().command("escalate docker packaging: background paging check",
                                         response_url=slack.response_url(name), channel=channel).status == 200
     [confirmation] = slack.response(name, timeout=10)
     assert confirmation.params["text"].startswith(f"Escalated to <@{LENA}>")

@@ -21,19 +21,19 @@ from tests.fakes.slack_api import Call
 from tests.fakes.slack_requests import app_mention, block_actions, unique, view_submission
 from tests.sessions import committed
 from tests.slack.block_kit import check_message
-from tests.slack.conftest import RunningApp
+from tests.slack.in_process import InProcessApp
 
 LENA, PAT, ANA, OMAR, RAJ, NOOR = "U0LENA001", "U0PAT0001", "U0ANA0001", "U0OMAR001", "U0RAJ0001", "U0NOOR001"
 
 
 @pytest.fixture
-def store(running_app: RunningApp) -> Iterator[Store]:
-    s = Store.open(running_app.db_url)
+def store(bolt_app: InProcessApp) -> Iterator[Store]:
+    s = Store.open(bolt_app.db_url)
     yield s
     s.close()
 
 
-def command(app: RunningApp, text: str, *, channel: str, user: str = "U0ASKER01") -> Call:
+def command(app: InProcessApp, text: str, *, channel: str, user: str = "U0ASKER01") -> Call:
     name = unique("cmd")
     assert app.sender().command(text, response_url=app.slack.response_url(name), channel=channel,
                                 user=user).status == 200
@@ -42,7 +42,7 @@ def command(app: RunningApp, text: str, *, channel: str, user: str = "U0ASKER01"
     return reply
 
 
-def click(app: RunningApp, action_id: str, value: str, *, user: str, channel: str) -> Call:
+def click(app: InProcessApp, action_id: str, value: str, *, user: str, channel: str) -> Call:
     name = unique("act")
     payload = block_actions(action_id, value, response_url=app.slack.response_url(name), user=user,
                             channel=channel, ephemeral=False)
@@ -51,7 +51,7 @@ def click(app: RunningApp, action_id: str, value: str, *, user: str, channel: st
     return reply
 
 
-def posts_to(app: RunningApp, channel: str, *, containing: str = "", count: int = 1) -> list[Call]:
+def posts_to(app: InProcessApp, channel: str, *, containing: str = "", count: int = 1) -> list[Call]:
     """Messages the app posted to a channel or user, whose text or blocks contain `containing`."""
     found = app.slack.wait_for("chat.postMessage", lambda c: c.params.get("channel") == channel and (
         containing in c.params.get("text", "") or containing in c.blocks_text()), count=count)
@@ -69,62 +69,62 @@ def latest(store: Store) -> engine.EscalationView:
 
 
 def test_command_pages_responsible_then_accountable_then_owner_acknowledges(
-    running_app: RunningApp, store: Store
+    bolt_app: InProcessApp, store: Store
 ) -> None:
     channel = "C0ESCAL001"
-    reply = command(running_app, "escalate docker packaging: image build fails on main", channel=channel)
+    reply = command(bolt_app, "escalate docker packaging: image build fails on main", channel=channel)
     assert reply.params["response_type"] == "ephemeral"
     assert reply.params["text"] == (f"Escalated to <@{LENA}> (Responsible for Docker packaging). If nobody "
                                     f"acknowledges within 15 min it goes to <@{PAT}> (Accountable).")
-    [dm] = posts_to(running_app, LENA, containing="image build fails on main")
+    [dm] = posts_to(bolt_app, LENA, containing="image build fails on main")
     assert "image build fails on main" in dm.blocks_text() and "<@U0ASKER01>" in dm.blocks_text()
     assert {"Acknowledge", "Resolve"} <= set(buttons(dm))
-    [status] = posts_to(running_app, channel, containing="Escalation #")
+    [status] = posts_to(bolt_app, channel, containing="Escalation #")
     assert f"<@{ANA}>" in status.blocks_text()  # Consulted, kept in the loop where it was raised
 
     esc = latest(store)
-    notifier = SlackNotifier(WebClient(token="xoxb-test", base_url=running_app.slack.base_url))
+    notifier = SlackNotifier(WebClient(token="xoxb-test", base_url=bolt_app.slack.base_url))
     tick(store, notifier, now=datetime.now(UTC) + timedelta(minutes=16))
-    [dm_a] = posts_to(running_app, PAT, containing="image build fails on main")
+    [dm_a] = posts_to(bolt_app, PAT, containing="image build fails on main")
     assert "Accountable" in dm_a.blocks_text()
     assert committed(store, engine.get, escalation_id=esc.id).level == 2
 
     ack = buttons(dm)["Acknowledge"]
-    refused = click(running_app, ack["action_id"], ack["value"], user="U0STRANGER", channel="D0STRANGER")
+    refused = click(bolt_app, ack["action_id"], ack["value"], user="U0STRANGER", channel="D0STRANGER")
     assert refused.params["response_type"] == "ephemeral"
     assert "Only the Responsible or Accountable" in refused.params["text"]
     assert committed(store, engine.get, escalation_id=esc.id).status == "open"
 
-    done = click(running_app, ack["action_id"], ack["value"], user=LENA, channel="D0LENA0001")
+    done = click(bolt_app, ack["action_id"], ack["value"], user=LENA, channel="D0LENA0001")
     assert done.params.get("replace_original") is True and "acknowledged" in done.params["text"]
     assert committed(store, engine.get, escalation_id=esc.id).status == "acknowledged"
-    running_app.slack.wait_for("chat.update", lambda c: "Acknowledged by <@U0LENA001>" in c.blocks_text())
-    [told] = posts_to(running_app, "U0ASKER01", containing="acknowledged your escalation")
+    bolt_app.slack.wait_for("chat.update", lambda c: "Acknowledged by <@U0LENA001>" in c.blocks_text())
+    [told] = posts_to(bolt_app, "U0ASKER01", containing="acknowledged your escalation")
     assert f"<@{LENA}> acknowledged" in told.params["text"]
 
     resolve = buttons(dm)["Resolve"]
-    click(running_app, resolve["action_id"], resolve["value"], user=PAT, channel="D0PAT00001")
-    [fyi] = posts_to(running_app, OMAR, containing="FYI")  # Informed
+    click(bolt_app, resolve["action_id"], resolve["value"], user=PAT, channel="D0PAT00001")
+    [fyi] = posts_to(bolt_app, OMAR, containing="FYI")  # Informed
     assert fyi.params["text"].startswith("FYI") and f"resolved by <@{PAT}>" in fyi.params["text"]
     listed = committed(store, engine.get, escalation_id=esc.id)
     assert (listed.status, listed.acknowledged_by, listed.closed_by) == ("resolved", LENA, PAT)
 
 
-def test_escalate_button_opens_a_modal_and_submitting_raises(running_app: RunningApp, store: Store) -> None:
+def test_escalate_button_opens_a_modal_and_submitting_raises(bolt_app: InProcessApp, store: Store) -> None:
     channel = "C0ESCAL002"
-    answer = command(running_app, "feature store", channel=channel)
+    answer = command(bolt_app, "feature store", channel=channel)
     escalate = buttons(answer)["Escalate"]
     # the modal opens through views.open with the click's trigger_id, not through the response URL
-    payload = block_actions(escalate["action_id"], escalate["value"], response_url=running_app.slack.response_url(
+    payload = block_actions(escalate["action_id"], escalate["value"], response_url=bolt_app.slack.response_url(
         unique("act")), user="U0ASKER02", channel=channel)
-    assert running_app.sender().action(payload).status == 200
-    [opened] = running_app.slack.wait_for("views.open", lambda c: c.params.get("trigger_id") == payload["trigger_id"])
+    assert bolt_app.sender().action(payload).status == 200
+    [opened] = bolt_app.slack.wait_for("views.open", lambda c: c.params.get("trigger_id") == payload["trigger_id"])
     view = opened.params["view"]
     assert view["callback_id"] == "escalation_modal" and "Feature store mgmt" in json.dumps(view)
 
     empty = view_submission("escalation_modal", private_metadata=view["private_metadata"], user="U0ASKER02",
                             values={"problem": {"problem_input": {"type": "plain_text_input", "value": " "}}})
-    rejected = running_app.sender().action(empty)
+    rejected = bolt_app.sender().action(empty)
     assert rejected.status == 200 and json.loads(rejected.body)["response_action"] == "errors"
 
     submitted = view_submission("escalation_modal", private_metadata=view["private_metadata"], user="U0ASKER02",
@@ -132,51 +132,51 @@ def test_escalate_button_opens_a_modal_and_submitting_raises(running_app: Runnin
                                                                       "value": "online store is stale"}},
                                         "link": {"link_input": {"type": "url_text_input",
                                                                 "value": "https://grafana.example/d/1"}}})
-    assert running_app.sender().action(submitted).status == 200
-    [preview] = running_app.slack.wait_for("chat.postEphemeral", lambda c: c.params.get("user") == "U0ASKER02")
+    assert bolt_app.sender().action(submitted).status == 200
+    [preview] = bolt_app.slack.wait_for("chat.postEphemeral", lambda c: c.params.get("user") == "U0ASKER02")
     assert preview.params["text"].startswith(f"Escalated to <@{OMAR}> (Responsible for Feature store mgmt).")
-    [dm] = posts_to(running_app, OMAR, containing="online store is stale")
+    [dm] = posts_to(bolt_app, OMAR, containing="online store is stale")
     assert "online store is stale" in dm.blocks_text() and "https://grafana.example/d/1" in dm.blocks_text()
 
 
-def test_ambiguous_activity_is_asked_back_never_guessed(running_app: RunningApp, store: Store) -> None:
+def test_ambiguous_activity_is_asked_back_never_guessed(bolt_app: InProcessApp, store: Store) -> None:
     before = len(committed(store, engine.list_escalations))
-    reply = command(running_app, "escalate monitoring: dashboards are empty", channel="C0ESCAL003",
+    reply = command(bolt_app, "escalate monitoring: dashboards are empty", channel="C0ESCAL003",
                     user="U0ASKER03")
     assert "Which activity" in reply.params["text"] and len(committed(store, engine.list_escalations)) == before
     choice = buttons(reply)["Data monitoring"]
-    picked = click(running_app, choice["action_id"], choice["value"], user="U0ASKER03", channel="C0ESCAL003")
+    picked = click(bolt_app, choice["action_id"], choice["value"], user="U0ASKER03", channel="C0ESCAL003")
     assert picked.params["text"].startswith(f"Escalated to <@{OMAR}> (Responsible for Data monitoring)")
     assert latest(store).problem == "dashboards are empty"
-    unknown = command(running_app, "escalate the coffee machine: it is empty", channel="C0ESCAL003")
+    unknown = command(bolt_app, "escalate the coffee machine: it is empty", channel="C0ESCAL003")
     assert "haven't escalated" in unknown.params["text"]
 
 
-def test_mention_escalates_in_its_thread_with_team_scope(running_app: RunningApp, store: Store) -> None:
+def test_mention_escalates_in_its_thread_with_team_scope(bolt_app: InProcessApp, store: Store) -> None:
     ts = "1700000123.000200"
     event = app_mention("escalate docker packaging: search ranking image is broken", channel="C0SEARCH01", ts=ts)
-    assert running_app.sender().event(event).status == 200
-    [reply] = running_app.slack.wait_for("chat.postMessage", lambda c: c.params.get("thread_ts") == ts
+    assert bolt_app.sender().event(event).status == 200
+    [reply] = bolt_app.slack.wait_for("chat.postMessage", lambda c: c.params.get("thread_ts") == ts
                                          and "(Accountable)" in c.params.get("text", ""))
     # the search team staffs ML Engineer with carl, whom Slack does not know: level 1 is skipped
     assert f"<@{PAT}> (Accountable)" in reply.params["text"]
-    [status] = running_app.slack.wait_for("chat.postMessage", lambda c: c.params.get("channel") == "C0SEARCH01"
+    [status] = bolt_app.slack.wait_for("chat.postMessage", lambda c: c.params.get("channel") == "C0SEARCH01"
                                           and "Escalation #" in c.params.get("text", ""))
     assert status.params["thread_ts"] == ts and "level 1 skipped" in status.blocks_text()
     esc = latest(store)
     assert esc.team == "search" and esc.level == 2
 
 
-def test_vacant_responsible_goes_to_the_accountable_found_by_email(running_app: RunningApp, store: Store) -> None:
-    reply = command(running_app, "escalate release testing: the suite hangs", channel="C0ESCAL004")
+def test_vacant_responsible_goes_to_the_accountable_found_by_email(bolt_app: InProcessApp, store: Store) -> None:
+    reply = command(bolt_app, "escalate release testing: the suite hangs", channel="C0ESCAL004")
     assert f"went straight to <@{RAJ}> (Accountable)" in reply.params["text"]
-    [dm] = posts_to(running_app, RAJ, containing="the suite hangs")
+    [dm] = posts_to(bolt_app, RAJ, containing="the suite hangs")
     assert "the suite hangs" in dm.blocks_text()
 
 
-def test_listing_open_escalations(running_app: RunningApp, store: Store) -> None:
-    command(running_app, "escalate incident response: pager is silent", channel="C0ESCAL005", user=NOOR)
-    reply = command(running_app, "escalations", channel="C0ESCAL005", user=NOOR)
+def test_listing_open_escalations(bolt_app: InProcessApp, store: Store) -> None:
+    command(bolt_app, "escalate incident response: pager is silent", channel="C0ESCAL005", user=NOOR)
+    reply = command(bolt_app, "escalations", channel="C0ESCAL005", user=NOOR)
     assert "Incident response" in json.dumps(reply.params["blocks"])
-    usage = command(running_app, "escalate docker packaging", channel="C0ESCAL005")
+    usage = command(bolt_app, "escalate docker packaging", channel="C0ESCAL005")
     assert "separated by a colon" in usage.params["text"]

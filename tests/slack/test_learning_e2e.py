@@ -1,4 +1,4 @@
-"""Learning end to end: signed requests to the real app, Slack faked at the network; SQLite and PostgreSQL.
+"""Learning end to end: signed requests to the real app in process, Slack faked at the network; SQLite and PostgreSQL.
 
 A question nobody understands -> the picker's options -> a pick answers and proposes it -> the
 Accountable holder's DM through the outbox -> Approve -> everyone gets the answer directly.
@@ -16,7 +16,8 @@ from slack_sdk.models.blocks import Block
 from tests.fakes.slack_api import Call, FakeSlackApi
 from tests.fakes.slack_requests import block_actions, unique
 from tests.slack.block_kit import check_message
-from tests.slack.conftest import FIXTURES, RunningApp, app_env, free_port, start_app, stop, wait_healthy
+from tests.slack.conftest import FIXTURES
+from tests.slack.in_process import InProcessApp, in_process_app
 
 ORG = FIXTURES / "learning_org.yaml"
 PAGERDUTY = "PagerDuty rotation mgmt"
@@ -24,19 +25,10 @@ ANA, PAT, BO, EVE = "U0ANA0001", "U0PAT0001", "U0BO00001", "U0EVE0001"
 
 
 @pytest.fixture(scope="module")
-def app(app_db_url: str, slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    """The app on the learning organisation, ticking (and reloading) every second."""
-    workdir = tmp_path_factory.mktemp("learning-app")
-    port = free_port()
-    log = workdir / "app.log"
-    env = app_env(db_url=app_db_url, slack=slack, port=port, RACI_FILE=str(ORG), RACI_TICK_SECONDS="1",
-                  RACI_RELOAD_SECONDS="1")
-    running = RunningApp(start_app(env, log, cwd=workdir), port, log, app_db_url, slack)
-    try:
-        wait_healthy(running)
+def app(app_db_url: str, slack: FakeSlackApi) -> Iterator[InProcessApp]:
+    """The app on the learning organisation, in process: the outbox's DMs go out when a test ticks."""
+    with in_process_app(app_db_url, slack, raci_file=ORG) as running:
         yield running
-    finally:
-        stop(running.process)
 
 
 def checked(call: Call) -> Call:
@@ -46,7 +38,7 @@ def checked(call: Call) -> Call:
     return call
 
 
-def ask(app: RunningApp, text: str, *, user: str = "U0ASKER01") -> Call:
+def ask(app: InProcessApp, text: str, *, user: str = "U0ASKER01") -> Call:
     name = unique("cmd")
     assert app.sender().command(text, response_url=app.slack.response_url(name), user=user).status == 200
     [answer] = app.slack.response(name)
@@ -67,7 +59,7 @@ def element(block: dict, action_id: str) -> dict:
     return next(e for e in block["elements"] if e["action_id"] == action_id)
 
 
-def options(app: RunningApp, block: dict, typed: str, *, user: str = "U0ASKER01") -> list[str]:
+def options(app: InProcessApp, block: dict, typed: str, *, user: str = "U0ASKER01") -> list[str]:
     """What the picker lists as someone types: Slack's block_suggestion request, answered synchronously."""
     payload = {"type": "block_suggestion", "user": {"id": user, "team_id": "T0TEST001"},
                "team": {"id": "T0TEST001", "domain": "test"}, "api_app_id": "A0RACIAPP",
@@ -78,7 +70,7 @@ def options(app: RunningApp, block: dict, typed: str, *, user: str = "U0ASKER01"
     return [o["value"] for o in json.loads(reply.body)["options"]]
 
 
-def select(app: RunningApp, block: dict, activity: str, *, user: str, channel: str = "C0GENERAL1",
+def select(app: InProcessApp, block: dict, activity: str, *, user: str, channel: str = "C0GENERAL1",
            ephemeral: bool = True) -> Call:
     """Pick an activity in the picker; return what the app put in place of the message."""
     name = unique("pick")
@@ -92,7 +84,7 @@ def select(app: RunningApp, block: dict, activity: str, *, user: str, channel: s
     return checked(answer)
 
 
-def click(app: RunningApp, button: dict, *, user: str, channel: str = "C0GENERAL1", ephemeral: bool = True) -> Call:
+def click(app: InProcessApp, button: dict, *, user: str, channel: str = "C0GENERAL1", ephemeral: bool = True) -> Call:
     name = unique("act")
     payload = block_actions(button["action_id"], button["value"], response_url=app.slack.response_url(name),
                             user=user, channel=channel, ephemeral=ephemeral)
@@ -101,13 +93,15 @@ def click(app: RunningApp, button: dict, *, user: str, channel: str = "C0GENERAL
     return checked(answer)
 
 
-def dm(app: RunningApp, user: str, containing: str, *, timeout: float = 10.0) -> Call:
+def dm(app: InProcessApp, user: str, containing: str) -> Call:
+    """The DM the outbox sends on the ticker's next pass (the running app's ticker thread makes it)."""
+    app.tick()
     [call] = app.slack.wait_for("chat.postMessage", lambda c: c.params.get("channel") == user
-                                and containing in json.dumps(c.params, ensure_ascii=False), timeout=timeout)
+                                and containing in json.dumps(c.params, ensure_ascii=False))
     return checked(call)
 
 
-def test_pick_answers_the_accountable_approves_and_then_everyone_gets_the_answer(app: RunningApp) -> None:
+def test_pick_answers_the_accountable_approves_and_then_everyone_gets_the_answer(app: InProcessApp) -> None:
     question = "who gets paged at night"
     first = ask(app, question)
     assert "I don't know who owns" in json.dumps(first.params)
@@ -133,7 +127,8 @@ def test_pick_answers_the_accountable_approves_and_then_everyone_gets_the_answer
     assert approved.params["replace_original"] is True and "now answers with" in approved.params["text"]
     for asked in (question, "hey, who gets paged at night?", "Who gets PAGED at night??"):
         assert header(ask(app, asked, user="U0ASKER02")) == PAGERDUTY
-    updated = app.slack.wait_for("chat.update", lambda c: "approved by" in c.params.get("text", ""), timeout=10)
+    app.tick()
+    updated = app.slack.wait_for("chat.update", lambda c: "approved by" in c.params.get("text", ""))
     assert updated[0].params["channel"] == "D0ANA0001"
 
 
@@ -141,7 +136,7 @@ def picker_free_buttons(call: Call) -> list[dict]:
     return [e for b in call.params["blocks"] if b["type"] == "actions" for e in b["elements"] if e["type"] == "button"]
 
 
-def test_two_different_pickers_confirm_a_phrase(app: RunningApp) -> None:
+def test_two_different_pickers_confirm_a_phrase(app: InProcessApp) -> None:
     question = "who keeps the green things alive"
     assert header(ask(app, question)) is None
     select(app, picker(ask(app, question, user="U0ASKER03")), "Office plants", user="U0ASKER03")
@@ -151,7 +146,7 @@ def test_two_different_pickers_confirm_a_phrase(app: RunningApp) -> None:
 
 
 def test_none_of_these_goes_to_the_learning_channel_where_an_admins_pick_answers_and_teaches(
-    app: RunningApp,
+    app: InProcessApp,
 ) -> None:
     question = "who hands out new macbooks"
     first = ask(app, question, user="U0ASKER06")
@@ -168,7 +163,7 @@ def test_none_of_these_goes_to_the_learning_channel_where_an_admins_pick_answers
     assert header(ask(app, question, user="U0ASKER07")) == "Laptop provisioning"  # an admin's pick approves
 
 
-def test_not_an_activity_closes_the_question_politely(app: RunningApp) -> None:
+def test_not_an_activity_closes_the_question_politely(app: InProcessApp) -> None:
     question = "who brings the cake on fridays"
     sent = click(app, element(picker(ask(app, question, user="U0ASKER08")), "raci_learn_none"), user="U0ASKER08")
     assert "<#C0LEARN01>" in sent.params["text"]
@@ -179,7 +174,7 @@ def test_not_an_activity_closes_the_question_politely(app: RunningApp) -> None:
     dm(app, "U0ASKER08", "nobody could match it to an activity")
 
 
-def test_teach_is_refused_for_someone_neither_admin_nor_accountable_and_works_for_an_owner(app: RunningApp) -> None:
+def test_teach_is_refused_for_someone_neither_admin_nor_accountable_and_works_for_an_owner(app: InProcessApp) -> None:
     refused = ask(app, f"teach who rotates the on-call = {PAGERDUTY}", user=EVE)
     assert f"Only an Accountable holder of {PAGERDUTY} or an admin" in refused.params["text"]
     assert header(ask(app, "who rotates the on-call")) is None
@@ -190,7 +185,7 @@ def test_teach_is_refused_for_someone_neither_admin_nor_accountable_and_works_fo
     assert header(ask(app, "who rotates the on-call?")) is None
 
 
-def test_app_home_shows_an_accountable_holder_the_pending_phrases_with_the_buttons(app: RunningApp) -> None:
+def test_app_home_shows_an_accountable_holder_the_pending_phrases_with_the_buttons(app: InProcessApp) -> None:
     question = "who swaps broken chargers"
     select(app, picker(ask(app, question, user="U0ASKER09")), "Laptop provisioning", user="U0ASKER09")
     dm(app, PAT, question)
@@ -204,7 +199,7 @@ def test_app_home_shows_an_accountable_holder_the_pending_phrases_with_the_butto
     assert "Questions waiting for your approval" in shown and "Approve" in shown and "Reject" in shown
 
 
-def test_a_suggestion_button_answers_and_proposes_the_question_too(app: RunningApp) -> None:
+def test_a_suggestion_button_answers_and_proposes_the_question_too(app: InProcessApp) -> None:
     question = "office laptops"
     first = ask(app, question, user="U0ASKER10")
     suggestion = next(b for b in picker_free_buttons(first) if b["text"]["text"] == "Laptop provisioning")

@@ -22,7 +22,8 @@ from bot.store.db import Store
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_requests import unique
 from tests.matrix_view.big_matrix import big_ownership
-from tests.slack.conftest import BOT_TOKEN, ORG_FILE, RunningApp
+from tests.slack.conftest import BOT_TOKEN, ORG_FILE
+from tests.slack.in_process import InProcessApp
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -34,7 +35,7 @@ def expected_size(activities: int, columns: int) -> tuple[int, int]:
     return round(width * limits.PNG_DPI), round(height * limits.PNG_DPI)
 
 
-def matrix_command(app: RunningApp, text: str, *, user: str) -> list[str]:
+def matrix_command(app: InProcessApp, text: str, *, user: str) -> list[str]:
     """Run `/raci matrix …`; the ephemeral texts posted to its response URL, in order."""
     name = unique("matrix")
     assert app.sender().command(f"matrix {text}".strip(), response_url=app.slack.response_url(name),
@@ -46,16 +47,16 @@ def matrix_command(app: RunningApp, text: str, *, user: str) -> list[str]:
     return [r.params["text"] for r in replies]
 
 
-def test_the_picture_arrives_by_dm_as_a_png_that_the_message_references(running_app: RunningApp) -> None:
-    replies = matrix_command(running_app, "", user="U0PICTURE1")
+def test_the_picture_arrives_by_dm_as_a_png_that_the_message_references(bolt_app: InProcessApp) -> None:
+    replies = matrix_command(bolt_app, "", user="U0PICTURE1")
     assert replies == ["Drawing the matrix: it will arrive in your direct messages with me.",
                        "The matrix picture is in your direct messages with me."]
-    [opened] = running_app.slack.calls("conversations.open", lambda c: c.params.get("users") == "U0PICTURE1")
-    [upload] = running_app.slack.calls("files.getUploadURLExternal")[-1:]
+    [opened] = bolt_app.slack.calls("conversations.open", lambda c: c.params.get("users") == "U0PICTURE1")
+    [upload] = bolt_app.slack.calls("files.getUploadURLExternal")[-1:]
     assert upload.params["filename"] == "raci-matrix.png"
-    [png] = [f for f in running_app.slack.uploaded() if f.channel == "D0PICTURE1"]
+    [png] = [f for f in bolt_app.slack.uploaded() if f.channel == "D0PICTURE1"]
     assert png.data.startswith(PNG_SIGNATURE) and png.filename == "raci-matrix.png"
-    [complete] = running_app.slack.calls("files.completeUploadExternal",
+    [complete] = bolt_app.slack.calls("files.completeUploadExternal",
                                          lambda c: c.params["channel_id"] == "D0PICTURE1")
     assert complete.params["files"][0]["id"] == png.id  # the shared message is the one carrying this file
     assert png.initial_comment.startswith("*RACI matrix* · Org-wide")
@@ -67,12 +68,12 @@ def test_the_picture_arrives_by_dm_as_a_png_that_the_message_references(running_
     assert opened.params["users"] == "U0PICTURE1"
 
 
-def test_a_filter_that_matches_nothing_is_said_and_nothing_is_uploaded(running_app: RunningApp) -> None:
-    before = len(running_app.slack.uploaded())
-    replies = matrix_command(running_app, "<!channel> zzz", user="U0PICTURE2")
+def test_a_filter_that_matches_nothing_is_said_and_nothing_is_uploaded(bolt_app: InProcessApp) -> None:
+    before = len(bolt_app.slack.uploaded())
+    replies = matrix_command(bolt_app, "<!channel> zzz", user="U0PICTURE2")
     # the user's text comes back escaped: it can never ping the channel
     assert replies[-1].startswith("no activity, role or person matches '&lt;!channel&gt; zzz'")
-    assert len(running_app.slack.uploaded()) == before
+    assert len(bolt_app.slack.uploaded()) == before
 
 
 @pytest.fixture

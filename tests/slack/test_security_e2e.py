@@ -12,6 +12,8 @@ import hmac
 import http.client
 import json
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -172,3 +174,61 @@ def test_the_gate_passes_genuine_requests(running_app: RunningApp) -> None:
     assert running_app.sender().command("docker", response_url=running_app.slack.response_url(name)).status == 200
     [answer] = running_app.slack.response(name)
     assert "Docker packaging" in json.dumps(answer.params)
+
+
+def new_ts() -> str:
+    return f"{time.time():.6f}"
+
+
+def posted(app: RunningApp, channel: str) -> list[Call]:
+    return app.slack.wait_for("chat.postMessage", lambda c: c.params.get("channel") == channel)
+
+
+def test_forged_and_stale_requests_get_401_and_cause_nothing(running_app: RunningApp) -> None:
+    channel = unique("C")
+    forged = running_app.sender(secret="not-the-signing-secret")
+    assert forged.event(app_mention("docker", channel=channel, ts=new_ts())).status == 401
+    stale = running_app.sender()
+    six_minutes_ago = time.time() - 6 * 60
+    assert stale.event(app_mention("docker", channel=channel, ts=new_ts()), timestamp=six_minutes_ago).status == 401
+    name = unique("cmd")
+    reply = forged.command("docker", response_url=running_app.slack.response_url(name), channel=channel)
+    assert reply.status == 401
+    # a genuine request afterwards is answered; the forged and stale ones never were
+    genuine = app_mention("help", channel=channel, ts=new_ts())
+    assert running_app.sender().event(genuine).status == 200
+    [only] = posted(running_app, channel)
+    assert only.params["thread_ts"] == genuine["ts"]
+    assert running_app.slack.calls("response", lambda c: c.path.endswith(name)) == []
+
+
+def test_healthz_and_unknown_paths(running_app: RunningApp) -> None:
+    with urllib.request.urlopen(running_app.url + "/healthz", timeout=5) as response:
+        assert response.status == 200 and json.load(response)["ok"] is True
+    for path in ("/", "/slack/install", "/healthz/x"):
+        try:
+            urllib.request.urlopen(running_app.url + path, timeout=5)
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 404
+        else:
+            raise AssertionError(f"{path} should be 404")
+
+
+# Smoke paths through the real process (their behaviour in detail is tested in process, tests/slack/*_e2e.py).
+
+def test_smoke_an_escalation_pages_the_responsible_from_the_process(running_app: RunningApp) -> None:
+    slack, name, channel = running_app.slack, unique("smoke"), unique("C0SMOKE")
+    assert running_app.sender().command("escalate docker packaging: smoke through the process",
+                                        response_url=slack.response_url(name), channel=channel).status == 200
+    [confirmation] = slack.response(name)
+    assert confirmation.params["text"].startswith("Escalated to <@U0LENA001>")
+    slack.wait_for("chat.postMessage", lambda c: c.params.get("channel") == "U0LENA001"
+                   and "smoke through the process" in json.dumps(c.params))
+
+
+def test_smoke_digest_off_from_the_process(running_app: RunningApp) -> None:
+    name = unique("smoke")
+    assert running_app.sender().command("digest off", response_url=running_app.slack.response_url(name),
+                                        user="U0SMOKE01").status == 200
+    [reply] = running_app.slack.response(name)
+    assert reply.params["text"].startswith("Done: no more weekly ownership digests")
