@@ -102,6 +102,9 @@ def _lock_imports(session: Session) -> None:
         session.execute(text("DELETE FROM org_settings WHERE 1 = 0"))
 
 
+lock_imports = _lock_imports  # the public name: a Slack change is applied under the same lock
+
+
 def merge_csv(current: RaciDocument, matrix: CsvMatrix) -> RaciDocument:
     """The store with its matrix replaced by a CSV's: activities and letters; people and members stay."""
     existing = {name_key(a.name): a for a in current.activities}
@@ -202,7 +205,7 @@ def check_store(*, session: Session) -> list[Finding]:
 
 
 # audit actions that change what the index answers
-MATRIX_ACTIONS = ("import", "slack_id_learned", learned_store.ACTIVE_ACTION)
+MATRIX_ACTIONS = ("import", "slack_id_learned", learned_store.ACTIVE_ACTION, "slack_change")
 
 
 def store_revision(session: Session) -> int:
