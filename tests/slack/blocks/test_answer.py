@@ -48,7 +48,7 @@ def test_team_scoped_answer_names_the_team_and_its_button_keeps_it() -> None:
 def test_shared_answer_has_no_share_button_and_says_who_shared() -> None:
     blocks = build_answer_blocks(match(), shareable=False, shared_by="U0SHARER1")
     buttons = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
-    assert buttons == ["raci_escalate"]  # every answer can be escalated; a shared one is not shared again
+    assert buttons == ["raci_escalate", "raci_change"]  # escalate or suggest a change; a shared one is not shared again
     assert "Shared by <@U0SHARER1>" in texts(blocks)
 
 
