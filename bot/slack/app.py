@@ -8,6 +8,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
+from bot.changes.service import Changes
 from bot.ownership.live import OwnershipService
 from bot.runtime.ticker import Ticker
 from bot.settings import Settings
@@ -47,12 +48,13 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
-def build_ticker(store: Store, client: WebClient) -> Ticker:
-    """The ticker the app runs in-process and `raci tick` runs once: escalations, then the digest, via the outbox's
-    client (see `for_outbox`)."""
+def build_ticker(store: Store, client: WebClient, service: OwnershipService | None = None) -> Ticker:
+    """The ticker the app runs in-process and `raci tick` runs once: escalations, expiring change requests, then
+    the digest, via the outbox's client (see `for_outbox`)."""
     sender = for_outbox(client)
+    changes = Changes(service or OwnershipService(store))
     return Ticker(store, SlackNotifier(sender), digests=slack_digests(store, sender),
-                  messages=slack_messages(store, sender))
+                  messages=slack_messages(store, sender), chores=(lambda now: changes.expire(now=now),))
 
 
 def outbox_client(settings: Settings) -> WebClient:
