@@ -273,11 +273,11 @@ class Changes:
             notices.send(session, kind=notices.ANSWERED, change_id=row.id,
                          recipients=self._slack_ids(ownership, waiting, row),
                          payload={"id": row.id, "activity": row.activity, "status": status}, now=now, update="accept")
-        self._tell_proposer(session, row, {"status": status, "by": by, "note": note}, now)
+        self._tell_proposer(session, row, {"status": status, "by": _mention(ownership, by), "note": note}, now)
 
     def _update_approvals(self, session: Session, ownership: Ownership, row: cm.ChangeRequest, now: datetime) -> None:
         payload = {"id": row.id, "activity": row.activity, "status": row.status,
-                   "decided_by": row.approved_by or row.closed_by, "note": row.closing_note}
+                   "decided_by": _mention(ownership, row.approved_by or row.closed_by), "note": row.closing_note}
         notices.send(session, kind=notices.DECIDED, change_id=row.id,
                      recipients=self._slack_ids(ownership, list(self._approvers(ownership, row.activity))),
                      payload=payload, now=now, update="approval")
@@ -296,9 +296,10 @@ class Changes:
                          payload={"id": row.id, "activity": row.activity, **extra}, now=now)
 
     def _tell_applied(self, session: Session, ownership: Ownership, row: cm.ChangeRequest, now: datetime) -> None:
+        approver = _mention(ownership, row.approved_by)
         payload = {**self._payload(ownership, view_of(row), proposer=row.proposer_slack or row.proposed_by),
-                   "approved_by": row.approved_by}
-        self._tell_proposer(session, row, {"status": cm.APPLIED, "by": row.approved_by, "note": None}, now)
+                   "approved_by": approver}
+        self._tell_proposer(session, row, {"status": cm.APPLIED, "by": approver, "note": None}, now)
         owners = set()
         for letter in ("R", "A"):
             owners |= holders(ownership, row.before.get(letter, [])) | holders(ownership, row.after.get(letter, []))
@@ -356,6 +357,12 @@ class Changes:
     def _audit(session: Session, view: ChangeView, step: str, actor: str) -> None:
         record_changes(session, [Change("change_request", view.activity, "changed", {**_details(view), "step": step})],
                        actor=actor, source=f"slack change #{view.id}", action=BOOKKEEPING)
+
+
+def _mention(ownership: Ownership, identity: str | None) -> str | None:
+    """A Slack user ID for "@handle" when the matrix knows it (the DM mentions them), else the identity."""
+    person = ownership.people.get(identity[1:]) if identity and identity.startswith("@") else None
+    return person.slack_id if person is not None and person.slack_id else identity
 
 
 def _gap(name: str, after: Letters) -> bool:
