@@ -155,3 +155,18 @@ def test_open_requests_expire(changes: Changes) -> None:
     assert changes.expire(now=NOW + timedelta(days=6)) == 0
     assert changes.expire(now=NOW + timedelta(days=8)) == 1
     assert changes.get(proposal.change.id).status == "expired"
+
+
+def test_the_weekly_digest_lists_an_applied_change_by_proposer_and_approver(changes: Changes, store: Store) -> None:
+    from bot.digest.runs import audit_since
+    from bot.digest.summary import matrix_changes
+
+    proposal = changes.propose(activity=FEATURE, letters={"R": ["ml-eng", "@eve"], "A": ["ml-lead"], "I": ["@ivy"]},
+                               reason="eve helps", person=DANA, now=NOW)
+    changes.decide(proposal.change.id, approve=True, person=OMAR, now=NOW)
+    changes.answer(proposal.change.id, accept=True, person=EVE, now=NOW)
+    with store.session() as session:
+        week = audit_since(session, NOW - timedelta(days=30), NOW + timedelta(days=30))
+    lines = matrix_changes(week).lines
+    assert lines[0] == "~ activity Feature store mgmt (by @dana, approved by @omar)"
+    assert not any("change_request" in line for line in lines)
