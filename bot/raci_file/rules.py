@@ -171,12 +171,6 @@ class _Rules:
             hint = did_you_mean(digest.timezone, _zone_names())
             message = f"settings.digest.timezone {digest.timezone!r} is not an IANA time zone{hint}"
             self.add("error", "settings", message, None)
-        expire_after = settings.changes.expire_after
-        if expire_after is not None:
-            try:
-                parse_duration(expire_after)
-            except ValueError as exc:
-                self.add("error", "settings", f"settings.changes.expire_after: {exc}", settings.changes.line)
 
     def escalation(self, policy: EscalationPolicy, subject: str, line: int | None, where: str) -> None:
         if policy.ack_timeout is not None:

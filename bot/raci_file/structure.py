@@ -22,6 +22,7 @@ from bot.raci_file.model import (
     Role,
     Team,
 )
+from bot.raci_file.schedule import parse_duration
 from bot.raci_file.yaml_tree import ItemReader, LineList, ReadList
 from bot.slack_syntax import CHANNEL_ID, USER_ID, USERGROUP_ID
 
@@ -380,7 +381,13 @@ class _Reader:
         if mapping is None:
             return changes
         changes.from_slack = self.flag(mapping, "from_slack", "settings")
-        changes.expire_after = self.text(mapping, "expire_after", "settings")
+        expire_after = self.text(mapping, "expire_after", "settings")
+        if expire_after is not None:
+            try:
+                parse_duration(expire_after)
+                changes.expire_after = expire_after
+            except ValueError as exc:
+                self.error("settings", f"settings.changes.expire_after: {exc}", mapping.key_lines["expire_after"])
         changes.file_url = self.text(mapping, "file_url", "settings", pattern=FILE_URL,
                                      hint="is not a web address (http:// or https://, no spaces)")
         return changes
