@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 BOT = Path(__file__).resolve().parents[1] / "bot"
-CORE = ("ownership", "matching", "raci_file", "escalations", "digest", "store", "errors.py", "settings.py",
+CORE = ("ownership", "matching", "raci_file", "escalations", "digest", "store", "changes", "errors.py", "settings.py",
         "slack_syntax.py")
 EDGE_ONLY = ("slack_bolt", "slack_sdk", "prometheus_client", "bot.slack", "bot.runtime", "bot.cli")
 

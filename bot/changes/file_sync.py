@@ -47,7 +47,10 @@ def record_import(session: Session, *, source: str, digest: str, now: datetime) 
 def unchanged_since_last_import(session: Session, path: str | Path) -> bool:
     """True when `path` is byte for byte the file imported last."""
     found = last_import(session)
-    return found is not None and found.content_hash == content_hash(path)
+    try:
+        return found is not None and found.content_hash == content_hash(path)
+    except OSError:
+        return False  # unreadable: the import that follows says why, in one line
 
 
 @dataclass(frozen=True)

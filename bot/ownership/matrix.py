@@ -154,8 +154,8 @@ def import_file(
     """
     _lock_imports(session)
     progress("reading the store")
-    digest = file_sync.content_hash(path)
     doc, findings = read_file(path, current=_current(session, path), progress=progress)
+    digest = file_sync.content_hash(path)  # after reading: a missing file is read_file's clear error
     stored = _stored_activity_names(session)
     if not allow_mass_removal and not _only_first_loaded(session):
         guard_mass_removal(stored, doc, source=str(path))
@@ -193,8 +193,8 @@ def ensure_loaded(store: Store, path: str | Path, *, actor: str | None = None) -
         _lock_imports(session)
         if not is_empty(session):  # another process loaded it while we waited for the lock
             return None
-        digest = file_sync.content_hash(path)
         doc, findings = read_file(path, current=_current(session, path))
+        digest = file_sync.content_hash(path)
         changes = _write(session, [], doc, actor=actor or default_actor(), source=str(path), action=FIRST_LOAD)
         file_sync.record_import(session, source=str(path), digest=digest, now=datetime.now(UTC))
     return ImportReport(source=str(path), changes=changes, findings=findings)
