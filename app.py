@@ -19,6 +19,7 @@ from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackClientError
 
+from bot.changes import file_sync
 from bot.errors import InvalidRaciFile, RaciError
 from bot.ownership.live import OwnershipService
 from bot.ownership.matrix import ensure_loaded, import_file
@@ -43,14 +44,29 @@ class QuietHandler(WSGIRequestHandler):
         pass  # probes every few seconds would drown the log
 
 
-def load_matrix(store: Store, settings: Settings) -> None:
-    """RACI_FILE into the store: when the store is empty, or at every start with RACI_SYNC_ON_START."""
+def load_matrix(store: Store, settings: Settings) -> str | None:
+    """RACI_FILE into the store: when the store is empty, or at start with RACI_SYNC_ON_START when the file changed.
+
+    Returns the warning of a sync refused because it would undo changes made in Slack: the app
+    keeps serving the store, and /readyz shows the warning.
+    """
     if settings.sync_on_start:
         with store.session() as session:
-            report = import_file(session=session, path=settings.raci_file, actor="raci-bot")
+            unchanged = file_sync.unchanged_since_last_import(session, settings.raci_file)
+        if unchanged:
+            log.info("%s is unchanged since its last import: not imported again", settings.raci_file)
+            return None
+        try:
+            with store.session() as session:
+                report = import_file(session=session, path=settings.raci_file, actor="raci-bot")
+        except file_sync.SlackChangesWouldBeUndone as exc:
+            warning = f"RACI_SYNC_ON_START did not import: {exc}"
+            log.warning("%s", warning)
+            return warning
         log.info("synced %s: %d changes", report.source, len(report.changes))
     elif ensure_loaded(store, settings.raci_file, actor="raci-bot") is not None:
         log.info("the store was empty; loaded %s", settings.raci_file)
+    return None
 
 
 @dataclass
@@ -60,6 +76,7 @@ class Bot:
     service: OwnershipService
     app: App
     ticker: Ticker
+    sync_warning: str | None = None  # a refused RACI_SYNC_ON_START, shown in /readyz
 
 
 def build() -> Bot:
@@ -67,12 +84,12 @@ def build() -> Bot:
     settings = Settings.from_env().validate_for_app()
     logs.configure(level=settings.log_level, fmt=settings.log_format, secrets=settings.secrets())
     store = Store.open(settings.database_url)
-    load_matrix(store, settings)
+    sync_warning = load_matrix(store, settings)
     service = OwnershipService(store, reload_seconds=settings.reload_seconds)
     metrics.register_store(store)
     client = web_client(settings)
-    ticker = build_ticker(store, client)
-    return Bot(settings, store, service, create_app(settings, service, store, client=client), ticker)
+    ticker = build_ticker(store, client, service)
+    return Bot(settings, store, service, create_app(settings, service, store, client=client), ticker, sync_warning)
 
 
 def run_http(bot: Bot) -> int:
@@ -90,7 +107,7 @@ def run_http(bot: Bot) -> int:
     options = gunicorn_options(port=bot.settings.port, log_level=bot.settings.log_level, post_fork=after_fork,
                                worker_exit=worker_exit)
     serve(wsgi_app(bot.app, signing_secret=bot.settings.slack_signing_secret or "",
-                   ready=Readiness(bot.store, bot.service)), options)
+                   ready=Readiness(bot.store, bot.service, sync_warning=bot.sync_warning)), options)
     return 0
 
 
@@ -100,7 +117,8 @@ def run_socket(bot: Bot) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    probes = make_server("0.0.0.0", bot.settings.metrics_port, probes_app(ready=Readiness(bot.store, bot.service)),
+    ready = Readiness(bot.store, bot.service, sync_warning=bot.sync_warning)
+    probes = make_server("0.0.0.0", bot.settings.metrics_port, probes_app(ready=ready),
                          server_class=ThreadingWSGIServer, handler_class=QuietHandler)
     threading.Thread(target=probes.serve_forever, name="probes", daemon=True).start()
     ticker = TickerThread(bot.ticker, interval=bot.settings.tick_seconds)

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import cli_learned
+from bot import cli_changes, cli_learned
 from bot import cli_output as render
 from bot.digest.job import person_impact, preview, require_schedule
 from bot.digest.model import OrgSummary
@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--allow-mass-removal", action="store_true",
                    help="allow removing more than half of the store's activities (refused otherwise)")
+    p.add_argument("--discard-slack-changes", action="store_true",
+                   help="import even if it undoes ownership changes made in Slack since the last import")
     p.set_defaults(func=_import)
 
     p = sub.add_parser("export", parents=[common], help="write the store as a RACI file, or as an HTML page",
@@ -135,6 +137,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(func=_history)
     cli_learned.add_parser(sub, common)
+    cli_changes.add_parsers(sub, common)
+    sub.choices["changes"].set_defaults(func=lambda args, out: cli_changes.run_changes(args, _loaded(args), out))
+    sub.choices["diff"].set_defaults(func=lambda args, out: cli_changes.run_diff(args, _loaded(args), out))
     sub.choices["learned"].set_defaults(func=_learned)
     return parser
 
@@ -205,7 +210,8 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     try:
         with store.session() as session:
             report = import_file(session=session, path=args.file, progress=progress,
-                                 allow_mass_removal=args.allow_mass_removal)
+                                 allow_mass_removal=args.allow_mass_removal,
+                                 discard_slack_changes=args.discard_slack_changes)
             progress("committing")
     finally:
         progress.close()

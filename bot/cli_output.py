@@ -104,6 +104,17 @@ def import_report(report: ImportReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def change_request_text(details: dict[str, Any]) -> str:
+    """A Slack change in `raci history`: its step, who proposed, approved and accepted it, and why."""
+    step = details.get("step") or details.get("status")
+    parts = [f"#{details.get('change')} {step}", f"proposed by {details.get('proposed_by')}"]
+    if details.get("approved_by"):
+        parts.append(f"approved by {details['approved_by']}")
+    if details.get("acceptors"):
+        parts.append("accepted by " + ", ".join(f"@{h}" for h in details["acceptors"]))
+    return ", ".join(parts) + f" — “{details.get('reason', '')}”"
+
+
 def history_text(events: Sequence[AuditEvent]) -> str:
     if not events:
         return "No changes recorded.\n"
@@ -115,6 +126,8 @@ def history_text(events: Sequence[AuditEvent]) -> str:
         if e.subject_type == "learned" and isinstance(e.details, dict):
             verb = "" if e.change in ("added", "changed", "removed") else f" {e.change}"
             line += f":{verb} “{e.details.get('phrase', '')}”"
+        elif e.subject_type == "change_request" and isinstance(e.details, dict):
+            line += ": " + change_request_text(e.details)
         lines.append(line)
     return "\n".join(lines) + "\n"
 

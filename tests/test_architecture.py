@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 BOT = Path(__file__).resolve().parents[1] / "bot"
-CORE = ("ownership", "matching", "raci_file", "escalations", "digest", "store", "learning", "matrix_view",
+CORE = ("ownership", "matching", "raci_file", "escalations", "digest", "store", "learning", "matrix_view", "changes",
         "errors.py", "settings.py", "outage_log.py",
         "slack_syntax.py")
 EDGE_ONLY = ("slack_bolt", "slack_sdk", "prometheus_client", "bot.slack", "bot.runtime", "bot.cli")

@@ -130,7 +130,8 @@ def slowest(escalations: Sequence[EscalationView], *, limit: int = SLOWEST) -> l
 
 def matrix_changes(audit: Sequence[AuditEntry], *, lines: int = CHANGE_LINES) -> MatrixChanges:
     """Counts of what the week's imports changed, and the newest changes as lines."""
-    entries = [e for e in audit if e.subject_type != "escalation"]
+    # a Slack change request's own steps are bookkeeping: its activity entry is the change
+    entries = [e for e in audit if e.subject_type not in ("escalation", "change_request")]
     kinds = Counter(e.change for e in entries)
     types = Counter(e.subject_type for e in entries)
     sign = {"added": "+", "changed": "~", "removed": "-"}
@@ -138,5 +139,6 @@ def matrix_changes(audit: Sequence[AuditEntry], *, lines: int = CHANGE_LINES) ->
     return MatrixChanges(
         added=kinds["added"], changed=kinds["changed"], removed=kinds["removed"],
         by_type=tuple(types.most_common()), actors=tuple(dict.fromkeys(e.actor for e in entries)),
-        lines=tuple(f"{sign.get(e.change, '*')} {e.subject_type} {e.subject}" for e in newest),
+        lines=tuple(f"{sign.get(e.change, '*')} {e.subject_type} {e.subject}"
+                    + (f" (by {e.actor})" if e.action == "slack_change" else "") for e in newest),
     )

@@ -22,6 +22,7 @@ from bot.learning import notices
 from bot.learning import store as db
 from bot.learning.limits import DEFAULT_CONFIRMATIONS
 from bot.learning.text import clean_phrase, phrase_problem
+from bot.ownership import authority
 from bot.ownership.index import Ownership
 from bot.ownership.live import OwnershipService
 from bot.raci_file.model import name_key
@@ -89,13 +90,7 @@ class Learning:
 
     def deciders(self, activity: str) -> list[str]:
         """Handles of the Accountable holders of an activity, org-wide and in every team."""
-        ownership = self.service.current
-        found = ownership.activity(activity)
-        if found is None:
-            return []
-        scopes = [None, *ownership.doc.teams]
-        handles = [h.handle for team in scopes for h in ownership.holders(found, "A", team) if h.handle]
-        return list(dict.fromkeys(handles))
+        return authority.accountable_handles(self.service.current, activity)
 
     def recipients(self, activity: str) -> dict[str, str]:
         """Accountable holders with a Slack ID (handle -> ID): whom the approval DMs go to."""
@@ -104,12 +99,7 @@ class Learning:
 
     def may_decide(self, person: Person, activity: str) -> bool:
         """True for an admin or an Accountable holder of the activity."""
-        if person.trusted:
-            return True
-        if person.handle is None:
-            return False
-        admins = self.service.current.doc.settings.admins
-        return person.handle in admins or person.handle in self.deciders(activity)
+        return person.trusted or authority.may_decide(self.service.current, person.handle, activity)
 
     def confirmations_needed(self) -> int:
         return self.service.current.doc.settings.learning.confirmations or DEFAULT_CONFIRMATIONS

@@ -12,17 +12,19 @@ import getpass
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from bot.changes import file_sync
 from bot.errors import InvalidRaciFile, RaciError
 from bot.learning import store as learned_store
 from bot.ownership.index import Ownership
 from bot.raci_file import CSV_SUFFIXES, limits, load_file
 from bot.raci_file.csv_io import CsvMatrix, dump_csv
-from bot.raci_file.diff import Change
+from bot.raci_file.diff import Change, diff_documents
 from bot.raci_file.findings import Finding
 from bot.raci_file.model import Activity, RaciDocument, name_key
 from bot.raci_file.rules import check
@@ -102,6 +104,9 @@ def _lock_imports(session: Session) -> None:
         session.execute(text("DELETE FROM org_settings WHERE 1 = 0"))
 
 
+lock_imports = _lock_imports  # the public name: a Slack change is applied under the same lock
+
+
 def merge_csv(current: RaciDocument, matrix: CsvMatrix) -> RaciDocument:
     """The store with its matrix replaced by a CSV's: activities and letters; people and members stay."""
     existing = {name_key(a.name): a for a in current.activities}
@@ -140,16 +145,26 @@ def read_file(
 
 def import_file(
     *, session: Session, path: str | Path, actor: str | None = None, progress: Progress = _quiet,
-    allow_mass_removal: bool = False,
+    allow_mass_removal: bool = False, discard_slack_changes: bool = False,
 ) -> ImportReport:
-    """Make the store equal to the file in the caller's transaction; a file with any error changes nothing."""
+    """Make the store equal to the file in the caller's transaction; a file with any error changes nothing.
+
+    Refused (SlackChangesWouldBeUndone) when it would revert ownership changes made in Slack since
+    the last import, unless `discard_slack_changes`.
+    """
     _lock_imports(session)
     progress("reading the store")
     doc, findings = read_file(path, current=_current(session, path), progress=progress)
+    digest = file_sync.content_hash(path)  # after reading: a missing file is read_file's clear error
     stored = _stored_activity_names(session)
     if not allow_mass_removal and not _only_first_loaded(session):
         guard_mass_removal(stored, doc, source=str(path))
+    if not discard_slack_changes:
+        undone = file_sync.undone_by(session, doc)
+        if undone:
+            raise file_sync.SlackChangesWouldBeUndone(str(path), undone)
     changes = _write(session, stored, doc, actor=actor or default_actor(), source=str(path), progress=progress)
+    file_sync.record_import(session, source=str(path), digest=digest, now=datetime.now(UTC))
     return ImportReport(source=str(path), changes=changes, findings=findings)
 
 
@@ -179,7 +194,9 @@ def ensure_loaded(store: Store, path: str | Path, *, actor: str | None = None) -
         if not is_empty(session):  # another process loaded it while we waited for the lock
             return None
         doc, findings = read_file(path, current=_current(session, path))
+        digest = file_sync.content_hash(path)
         changes = _write(session, [], doc, actor=actor or default_actor(), source=str(path), action=FIRST_LOAD)
+        file_sync.record_import(session, source=str(path), digest=digest, now=datetime.now(UTC))
     return ImportReport(source=str(path), changes=changes, findings=findings)
 
 
@@ -196,13 +213,19 @@ def export_store(*, session: Session, fmt: str = "yaml") -> str:
     return dump_csv(doc) if fmt == "csv" else dump_yaml(doc)
 
 
+def diff_file(*, session: Session, path: str | Path) -> list[Change]:
+    """What importing `path` would change in the store (the patch to commit, read the other way)."""
+    doc, _ = read_file(path, current=_current(session, path))
+    return diff_documents(stored_document(session), doc)
+
+
 def check_store(*, session: Session) -> list[Finding]:
     """The format's rules applied to what the store holds."""
     return check(stored_document(session), source="store")
 
 
 # audit actions that change what the index answers
-MATRIX_ACTIONS = ("import", "slack_id_learned", learned_store.ACTIVE_ACTION)
+MATRIX_ACTIONS = ("import", "slack_id_learned", learned_store.ACTIVE_ACTION, "slack_change")
 
 
 def store_revision(session: Session) -> int:

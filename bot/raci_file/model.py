@@ -84,18 +84,32 @@ class LearningSettings:
 
 
 @dataclass
+class ChangeSettings:
+    """`settings.changes`: ownership changes proposed in Slack (issue 13)."""
+
+    from_slack: bool | None = None  # None: on (the default)
+    expire_after: str | None = None  # a duration; None: 7d
+    file_url: str | None = None  # where to edit the RACI file when proposals are off
+    line: int | None = field(default=None, compare=False)
+
+    def is_empty(self) -> bool:
+        return self.from_slack is None and self.expire_after is None and self.file_url is None
+
+
+@dataclass
 class OrgSettings:
     escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
     digest: DigestSettings = field(default_factory=DigestSettings)
     # handles of the matrix's admins: they may approve, teach and forget learned phrases anywhere
     admins: list[str] = field(default_factory=list)
     learning: LearningSettings = field(default_factory=LearningSettings)
+    changes: ChangeSettings = field(default_factory=ChangeSettings)
     line: int | None = field(default=None, compare=False)
     admins_line: int | None = field(default=None, compare=False)
 
     def is_empty(self) -> bool:
         return (self.escalation.is_empty() and self.digest.is_empty() and not self.admins
-                and self.learning.is_empty())
+                and self.learning.is_empty() and self.changes.is_empty())
 
 
 @dataclass

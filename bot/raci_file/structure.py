@@ -12,6 +12,7 @@ from bot.raci_file.hints import describe, did_you_mean
 from bot.raci_file.model import (
     LETTER_NAMES,
     Activity,
+    ChangeSettings,
     DigestSettings,
     EscalationPolicy,
     LearningSettings,
@@ -21,6 +22,7 @@ from bot.raci_file.model import (
     Role,
     Team,
 )
+from bot.raci_file.schedule import parse_duration
 from bot.raci_file.yaml_tree import ItemReader, LineList, ReadList
 from bot.slack_syntax import CHANNEL_ID, USER_ID, USERGROUP_ID
 
@@ -32,7 +34,9 @@ PERSON_FIELDS = frozenset({"handle", "name", "slack_id", "email", "active"})
 ROLE_FIELDS = frozenset({"key", "name", "aliases", "description", "members", "slack_usergroup"})
 TEAM_FIELDS = frozenset({"key", "name", "channels", "members"})
 ACTIVITY_FIELDS = frozenset({"name", "aliases", "description", "raci", "escalation", "learned"})
-SETTINGS_FIELDS = frozenset({"escalation", "digest", "admins", "learning"})
+SETTINGS_FIELDS = frozenset({"escalation", "digest", "admins", "learning", "changes"})
+CHANGES_FIELDS = frozenset({"from_slack", "expire_after", "file_url"})
+FILE_URL = re.compile(r"https?://[^\s<>|]{1,500}")
 LEARNING_FIELDS = frozenset({"channel", "confirmations"})
 ESCALATION_FIELDS = frozenset({"ack_timeout", "repeats"})
 DIGEST_FIELDS = frozenset({"schedule", "timezone", "channel", "direct_messages"})
@@ -367,7 +371,26 @@ class _Reader:
             settings.admins_line = mapping.key_lines["admins"]
         if mapping.get("learning") is not None:
             settings.learning = self.learning(mapping["learning"], mapping.key_lines["learning"])
+        if mapping.get("changes") is not None:
+            settings.changes = self.changes(mapping["changes"], mapping.key_lines["changes"])
         return settings
+
+    def changes(self, value: Any, line: int) -> ChangeSettings:
+        changes = ChangeSettings(line=line)
+        mapping = self.mapping(value, "settings", line, "changes", CHANGES_FIELDS)
+        if mapping is None:
+            return changes
+        changes.from_slack = self.flag(mapping, "from_slack", "settings")
+        expire_after = self.text(mapping, "expire_after", "settings")
+        if expire_after is not None:
+            try:
+                parse_duration(expire_after)
+                changes.expire_after = expire_after
+            except ValueError as exc:
+                self.error("settings", f"settings.changes.expire_after: {exc}", mapping.key_lines["expire_after"])
+        changes.file_url = self.text(mapping, "file_url", "settings", pattern=FILE_URL,
+                                     hint="is not a web address (http:// or https://, no spaces)")
+        return changes
 
     def learning(self, value: Any, line: int) -> LearningSettings:
         learning = LearningSettings(line=line)

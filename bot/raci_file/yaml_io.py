@@ -187,4 +187,10 @@ def _settings(settings: OrgSettings) -> str:
         _add(learning_fields, "channel", settings.learning.channel)
         _add(learning_fields, "confirmations", settings.learning.confirmations)
         fields.append(("learning", _nested(learning_fields, "  ")))
+    if not settings.changes.is_empty():
+        change_fields: Fields = []
+        _add(change_fields, "from_slack", settings.changes.from_slack)
+        _add(change_fields, "expire_after", settings.changes.expire_after)
+        _add(change_fields, "file_url", settings.changes.file_url)
+        fields.append(("changes", _nested(change_fields, "  ")))
     return "settings:" + _nested(fields, "").replace(": \n", ":\n") + "\n"

@@ -18,9 +18,10 @@ from bot.store.db import Store, current_revision, schema_head
 class Readiness:
     """Callable for GET /readyz: (ready, details)."""
 
-    def __init__(self, store: Store, service: OwnershipService) -> None:
+    def __init__(self, store: Store, service: OwnershipService, *, sync_warning: str | None = None) -> None:
         self.store = store
         self.service = service
+        self.sync_warning = sync_warning  # a refused RACI_SYNC_ON_START: still ready, serving the store
         self.head = schema_head()  # read once: the migration scripts do not change while running
 
     def __call__(self) -> tuple[bool, dict[str, Any]]:
@@ -36,5 +37,7 @@ class Readiness:
             details["schema"] = "unknown"
         details["index"] = self.service.index_status()
         details["activities"] = len(self.service.snapshot.activities)
+        if self.sync_warning:
+            details["sync"] = self.sync_warning
         ready = all(details[check] == "ok" for check in ("database", "schema", "index"))
         return ready, {"ready": ready, **details}

@@ -60,6 +60,8 @@ class Ticker:
     clock: Callable[[], datetime] = utcnow
     digests: Digests | None = None
     messages: Outbox[OutgoingMessage] | None = None  # outbox_messages: learned-phrase approval DMs, ...
+    # due work of features that only queue messages (expiring change requests): run before the outbox sends
+    chores: tuple[Callable[[datetime], object], ...] = ()
     _stop: threading.Event | None = field(default=None, init=False, repr=False)
 
     def run_once(self) -> TickSummary:
@@ -70,6 +72,8 @@ class Ticker:
     def run_escalations(self) -> TickReport:
         """Escalations, then the outbox's other messages (short DMs, sent beside the pages)."""
         report = tick_escalations(self.store, self.notifier, now=self.clock())
+        for chore in self.chores:
+            chore(self.clock())
         if self.messages is not None:
             self.messages.deliver(clock=self.clock)
         return report

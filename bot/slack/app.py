@@ -9,10 +9,22 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
+from bot.changes.service import Changes
 from bot.ownership.live import OwnershipService
 from bot.runtime.ticker import Ticker
 from bot.settings import Settings
-from bot.slack import actions, commands, dedup, errors, escalations, events, home, learning, observability
+from bot.slack import (
+    actions,
+    changes,
+    commands,
+    dedup,
+    errors,
+    escalations,
+    events,
+    home,
+    learning,
+    observability,
+)
 from bot.slack.deps import SlackDeps
 from bot.slack.digest_sender import slack_digests
 from bot.slack.directory import PeopleDirectory
@@ -37,12 +49,13 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
-def build_ticker(store: Store, client: WebClient) -> Ticker:
-    """The ticker the app runs in-process and `raci tick` runs once: escalations, then the digest, via the outbox's
-    client (see `for_outbox`)."""
+def build_ticker(store: Store, client: WebClient, service: OwnershipService | None = None) -> Ticker:
+    """The ticker the app runs in-process and `raci tick` runs once: escalations, expiring change requests, then
+    the digest, via the outbox's client (see `for_outbox`)."""
     sender = for_outbox(client)
+    changes = Changes(service or OwnershipService(store))
     return Ticker(store, SlackNotifier(sender), digests=slack_digests(store, sender),
-                  messages=slack_messages(store, sender))
+                  messages=slack_messages(store, sender), chores=(lambda now: changes.expire(now=now),))
 
 
 def outbox_client(settings: Settings) -> WebClient:
@@ -78,6 +91,6 @@ def create_app(settings: Settings, service: OwnershipService, store: Store, *,
     deps = SlackDeps(service=service, store=store, replies=Replies(service, directory, desk),
                      dedup=Deduplicator(store), escalations=desk)
     observability.register(app)  # first: every later middleware and listener logs with the request's ids
-    for module in (errors, dedup, commands, events, actions, escalations, home, learning):
+    for module in (errors, dedup, commands, events, actions, escalations, home, learning, changes):
         module.register(app, deps)
     return app

@@ -15,7 +15,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
+from bot.changes import notices as change_notices
 from bot.learning import notices
+from bot.slack.blocks import changes as change_blocks
 from bot.slack.blocks import learning as learning_blocks
 from bot.slack.blocks.kit import Message
 from bot.slack.blocks.payloads import PhraseApproval, PhraseDecision
@@ -31,6 +33,13 @@ log = logging.getLogger(__name__)
 RENDERERS: dict[str, Callable[[dict[str, Any]], Message]] = {
     notices.APPROVAL: lambda payload: learning_blocks.approval_message(PhraseApproval.from_value(payload)),
     notices.DECIDED: lambda payload: learning_blocks.decided_message(PhraseDecision.from_value(payload)),
+    change_notices.APPROVAL: change_blocks.approval_message,
+    change_notices.DECIDED: change_blocks.decided_message,
+    change_notices.ACCEPT: change_blocks.accept_message,
+    change_notices.ANSWERED: change_blocks.answered_message,
+    change_notices.OUTCOME: change_blocks.outcome_message,
+    change_notices.APPLIED: change_blocks.applied_message,
+    change_notices.FYI: change_blocks.fyi_message,
 }
 
 

@@ -64,9 +64,19 @@ class Forget:
     phrase: str
 
 
+@dataclass(frozen=True)
+class ChangeOwners:
+    activity: str  # `/raci change X`: the modal for X
+
+
+@dataclass(frozen=True)
+class ListChanges:
+    pass
+
+
 
 Query = (Help | ListActivities | WhoIs | RoleHolders | Ask | Escalate | ListEscalations | DigestPreference
-         | ShowMatrix | Teach | Forget)
+         | ShowMatrix | Teach | Forget | ChangeOwners | ListChanges)
 
 
 def strip_bot_mention(text: str) -> str:
@@ -100,6 +110,10 @@ def parse_query(text: str) -> Query:
     if verb == "teach" and ("=" in rest or not rest):  # "teach new hires?" without "=" is a question
         phrase, _, activity = rest.rpartition("=")
         return Teach(phrase.strip(), activity.strip())
+    if verb == "change":
+        return ChangeOwners(rest)
+    if verb == "changes" and not rest:
+        return ListChanges()
     if verb == "forget":
         return Forget(rest)
     if verb == "digest" and rest.casefold() in {"", "on", "off"}:

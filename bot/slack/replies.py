@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import assert_never
+from typing import Any, assert_never
 
 from slack_sdk import WebClient
 
+from bot.changes.service import Changes
 from bot.digest.preferences import digest_enabled, set_digest_enabled
 from bot.errors import RaciError
 from bot.learning.service import Learning
@@ -26,6 +27,7 @@ from bot.slack.blocks.kit import MAX_VIEW_BLOCKS, Message, divider, fit
 from bot.slack.blocks.listing import ActivityRow, list_message
 from bot.slack.blocks.notes import note_message
 from bot.slack.blocks.people import Profile, RoleView, home_view, not_in_matrix_view, role_message, who_message
+from bot.slack.change_desk import ChangeDesk
 from bot.slack.directory import PeopleDirectory
 from bot.slack.escalation_desk import EscalationDesk, Origin
 from bot.slack.learning_desk import LearningDesk
@@ -33,11 +35,13 @@ from bot.slack.matrix_files import ON_ITS_WAY, MatrixFiles
 from bot.slack.observability import count_answer
 from bot.slack.queries import (
     Ask,
+    ChangeOwners,
     DigestPreference,
     Escalate,
     Forget,
     Help,
     ListActivities,
+    ListChanges,
     ListEscalations,
     Query,
     RoleHolders,
@@ -70,6 +74,7 @@ class Replies:
         self.escalations = escalations
         self.matrix_files = MatrixFiles(service)
         self.learning = LearningDesk(Learning(service), directory, self)
+        self.changes = ChangeDesk(Changes(service), directory)
 
     def to_text(self, text: str, *, asker: Asker, client: WebClient,
                 progress: Callable[[Message], None] | None = None) -> Message:
@@ -108,6 +113,10 @@ class Replies:
                 return self.learning.teach(phrase, activity, user=asker.user, client=client)
             case Forget(phrase=phrase):
                 return self.learning.forget(phrase, user=asker.user, client=client)
+            case ChangeOwners(activity=activity):
+                return self.change(activity, client=client)
+            case ListChanges():
+                return self.changes.listing()
             case Ask(text=text):
                 return self.answer(text, asker=asker, client=client)
             case _:
@@ -118,7 +127,8 @@ class Replies:
         ownership = self.service.current
         query, team = split_team(text, {t.key: t.name for t in ownership.doc.teams})
         answer = count_answer(self.service.answer(query, team=team, channel=asker.channel))
-        return answer_message(self.directory.resolve(answer, client), shareable=asker.shareable)
+        return answer_message(self.directory.resolve(answer, client), shareable=asker.shareable,
+                              **self._change_button())
 
     def activity(self, name: str, *, team: str | None, client: WebClient, shareable: bool = True,
                  shared_by: str | None = None) -> Message:
@@ -127,7 +137,32 @@ class Replies:
             answer = self.service.current.answer_activity(name, team=team)
         except RaciError as exc:
             return note_message(str(exc))
-        return answer_message(self.directory.resolve(answer, client), shareable=shareable, shared_by=shared_by)
+        return answer_message(self.directory.resolve(answer, client), shareable=shareable, shared_by=shared_by,
+                              **self._change_button())
+
+    def _change_button(self) -> dict[str, Any]:
+        """How answers offer changes: "Suggest a change", or "Edit the RACI file in git" when proposals are off."""
+        return {"suggest": self.changes.changes.enabled, "file_url": self.changes.changes.file_url}
+
+    def change_target(self, text: str) -> str:
+        """The activity `/raci change TEXT` is about: by name, else the one a question matches (else TEXT)."""
+        found = self.service.current.activity(text)
+        if found is not None:
+            return found.name
+        answer = self.service.answer(text)
+        return answer.activity if answer.status == "match" and answer.activity else text
+
+    def change(self, activity: str, *, client: WebClient) -> Message:
+        """`@raci change X` (no modal without a trigger): the answer, whose button opens the modal."""
+        if not activity.strip():
+            return note_message("Use `/raci change <activity>`, e.g. `/raci change feature store`.")
+        found = self.changes.changes.service.current.activity(activity)
+        if found is None:
+            answer = self.service.answer(activity)
+            if answer.status != "match" or not answer.activity:
+                return note_message(f"I don't know which activity “{activity[:100]}” is; `/raci list` shows them.")
+            return self.activity(answer.activity, team=None, client=client, shareable=False)
+        return self.activity(found.name, team=None, client=client, shareable=False)
 
     def digest_preference(self, enabled: bool | None, *, user: str) -> Message:
         """`/raci digest off|on` (survives imports: kept by Slack user), or the current state."""

@@ -5,6 +5,7 @@ whichever module a caller imports first.
 """
 
 from bot.store import (  # noqa: F401
+    change_models,
     digest_models,
     escalation_models,
     learning_models,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.raci_file.model import (
     Activity,
+    ChangeSettings,
     DigestSettings,
     EscalationPolicy,
     LearningSettings,
@@ -161,6 +162,7 @@ def _read_settings(session: Session) -> OrgSettings:
     escalation = values.get("escalation") or {}
     digest = values.get("digest") or {}
     learning = values.get("learning") or {}
+    changes = values.get("changes") or {}
     return OrgSettings(
         escalation=EscalationPolicy(ack_timeout=escalation.get("ack_timeout"),
                                     repeats=escalation.get("repeats")),
@@ -168,4 +170,6 @@ def _read_settings(session: Session) -> OrgSettings:
                               channel=digest.get("channel"), direct_messages=digest.get("direct_messages")),
         admins=list((values.get("admins") or {}).get("handles") or []),
         learning=LearningSettings(channel=learning.get("channel"), confirmations=learning.get("confirmations")),
+        changes=ChangeSettings(from_slack=changes.get("from_slack"), expire_after=changes.get("expire_after"),
+                               file_url=changes.get("file_url")),
     )

@@ -198,4 +198,8 @@ def _write_settings(session: Session, new: RaciDocument) -> None:
     if not learning.is_empty():
         rows.append({"key": "learning", "value": {"channel": learning.channel,
                                                   "confirmations": learning.confirmations}})
+    changes = new.settings.changes
+    if not changes.is_empty():
+        rows.append({"key": "changes", "value": {"from_slack": changes.from_slack,
+                                                 "expire_after": changes.expire_after, "file_url": changes.file_url}})
     _insert(session, m.OrgSetting, rows)

@@ -61,7 +61,7 @@ def test_answer_is_ephemeral_with_mentions_and_a_share_button(
     assert lines[0].startswith(f"*Responsible:* {responsible}")
     assert lines[1].startswith(f"*Accountable:* {accountable}")
     assert activity in answer.params["text"] and responsible in answer.params["text"]
-    assert [b["text"]["text"] for b in buttons(answer)] == ["Share in channel", "Escalate"]
+    assert [b["text"]["text"] for b in buttons(answer)] == ["Share in channel", "Escalate", "Suggest a change"]
 
 
 def test_consulted_and_informed_are_on_a_context_line(bolt_app: InProcessApp) -> None:
@@ -114,7 +114,7 @@ def test_share_in_channel_posts_the_same_answer_visibly(bolt_app: InProcessApp) 
     assert header(shared) == "Docker packaging"
     assert section_text(shared) == section_text(answer)
     assert "Shared by <@U0SHARER1>" in shared.blocks_text()
-    assert [b["text"]["text"] for b in buttons(shared)] == ["Escalate"]
+    assert [b["text"]["text"] for b in buttons(shared)] == ["Escalate", "Suggest a change"]
 
 
 def test_ambiguous_asks_which_and_a_click_answers_for_that_one(bolt_app: InProcessApp) -> None:
@@ -127,7 +127,7 @@ def test_ambiguous_asks_which_and_a_click_answers_for_that_one(bolt_app: InProce
     assert picked.params["replace_original"] is True
     assert header(picked) == "Data monitoring"
     assert "*Responsible:* <@U0OMAR001>" in section_text(picked)
-    assert [b["text"]["text"] for b in buttons(picked)] == ["Share in channel", "Escalate"]
+    assert [b["text"]["text"] for b in buttons(picked)] == ["Share in channel", "Escalate", "Suggest a change"]
 
 
 def test_unknown_is_friendly_and_mentions_nobody(bolt_app: InProcessApp) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.ownership.answers import Answer
+from bot.slack.blocks.changes import suggest_button
 from bot.slack.blocks.escalation_forms import escalate_button
 from bot.slack.blocks.kit import (
     Block,
@@ -22,7 +23,8 @@ from bot.slack.mentions import holders_text
 MAX_CANDIDATES = 5
 
 
-def build_answer_blocks(answer: Answer, *, shareable: bool = True, shared_by: str | None = None) -> list[Block]:
+def build_answer_blocks(answer: Answer, *, shareable: bool = True, shared_by: str | None = None,
+                        suggest: bool = True, file_url: str | None = None) -> list[Block]:
     """A match: the activity, Responsible and Accountable as mentions, C and I smaller, the team."""
     blocks: list[Block] = [header(answer.activity or answer.query)]
     if answer.description:
@@ -39,7 +41,8 @@ def build_answer_blocks(answer: Answer, *, shareable: bool = True, shared_by: st
     if notes:
         blocks.append(context(*notes))
     if answer.activity:
-        buttons = [escalate_button(answer.activity, answer.team)]
+        buttons = [escalate_button(answer.activity, answer.team),
+                   suggest_button(answer.activity, answer.team, enabled=suggest, file_url=file_url)]
         if shareable:
             buttons.insert(0, button("Share in channel", action_id=AnswerAction.SHARE,
                                      value=ActivityRef(answer.activity, answer.team).to_value()))
@@ -87,10 +90,12 @@ def build_none_blocks(answer: Answer) -> list[Block]:
     return blocks
 
 
-def answer_message(answer: Answer, *, shareable: bool = True, shared_by: str | None = None) -> Message:
-    """The whole message for any answer status."""
+def answer_message(answer: Answer, *, shareable: bool = True, shared_by: str | None = None, suggest: bool = True,
+                   file_url: str | None = None) -> Message:
+    """The whole message for any answer status; `suggest`/`file_url` say how the change button reads."""
     if answer.status == "match":
-        return Message(answer_text(answer), build_answer_blocks(answer, shareable=shareable, shared_by=shared_by))
+        return Message(answer_text(answer), build_answer_blocks(answer, shareable=shareable, shared_by=shared_by,
+                                                                suggest=suggest, file_url=file_url))
     if answer.status == "ambiguous":
         names = ", ".join(escape(c.activity) for c in answer.candidates[:MAX_CANDIDATES])
         return Message(truncate(f"Did you mean: {names}?", 3000), build_ambiguous_blocks(answer))

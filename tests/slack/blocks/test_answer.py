@@ -48,14 +48,14 @@ def test_team_scoped_answer_names_the_team_and_its_button_keeps_it() -> None:
 def test_shared_answer_has_no_share_button_and_says_who_shared() -> None:
     blocks = build_answer_blocks(match(), shareable=False, shared_by="U0SHARER1")
     buttons = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
-    assert buttons == ["raci_escalate"]  # every answer can be escalated; a shared one is not shared again
+    assert buttons == ["raci_escalate", "raci_change"]  # escalate or suggest a change; a shared one is not shared again
     assert "Shared by <@U0SHARER1>" in texts(blocks)
 
 
 def test_every_answer_has_an_escalate_button_keeping_the_team() -> None:
     blocks = build_answer_blocks(match(team="search", team_name="Search product team"))
     (row,) = [b for b in blocks if b["type"] == "actions"]
-    assert [e["text"]["text"] for e in row["elements"]] == ["Share in channel", "Escalate"]
+    assert [e["text"]["text"] for e in row["elements"]] == ["Share in channel", "Escalate", "Suggest a change"]
     assert json.loads(row["elements"][1]["value"]) == {"activity": "Feature store mgmt", "team": "search"}
 
 
@@ -103,3 +103,11 @@ def test_long_names_are_truncated_within_slacks_limits() -> None:
     ambiguous = answer_message(Answer(query="q" * 5000, status="ambiguous", candidates=candidates))
     check_message(ambiguous.text, ambiguous.blocks)
     assert all(len(b["text"]["text"]) <= 75 for b in ambiguous.blocks[1]["elements"])
+
+
+def test_with_proposals_off_the_change_button_points_at_the_file() -> None:
+    blocks = build_answer_blocks(match(), suggest=False, file_url="https://git.example.com/org/raci/raci.yaml")
+    (row,) = [b for b in blocks if b["type"] == "actions"]
+    last = row["elements"][-1]
+    assert last["text"]["text"] == "Edit the RACI file in git"
+    assert last["url"] == "https://git.example.com/org/raci/raci.yaml"
