@@ -106,10 +106,13 @@ def fit_activity(activity: int, slots: list[Slot], index: ActivityIndex,
     entries = index.entries_of(activity)
     described = next((entry for entry in entries if entry.kind == DESCRIPTION), None)
     description = [_slot_match(slot, described) if described else 0.0 for slot in slots]
-    _, share = explained_share(slots, description, strict=True)
-    weighted = [t.DESC_WEIGHT * value for value in description]
-    best = Fit(activity, t.DESC_WEIGHT * share, _evidence(slots, weighted), False, VIA_DESCRIPTION,
-               tuple(weighted))
+    if any(description):
+        _, share = explained_share(slots, description, strict=True)
+        weighted = [t.DESC_WEIGHT * value for value in description]
+        best = Fit(activity, t.DESC_WEIGHT * share, _evidence(slots, weighted), False, VIA_DESCRIPTION,
+                   tuple(weighted))
+    else:   # no description word in the query: nothing to score (most activities)
+        best = Fit(activity, 0.0, 0.0, False, VIA_DESCRIPTION, tuple(description))
     for entry in entries:
         # An alias sharing no word with the query fits exactly as the name does without one:
         # skipping it saves most of the work for activities with hidden initialisms.
