@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from bot.matching import thresholds as t
+from bot.matching.focus import question_focus
 from bot.matching.index import ActivityIndex
 from bot.matching.model import (
     AMBIGUOUS,
@@ -50,8 +51,27 @@ class Matcher:
     def match(self, query: str) -> MatchResult:
         """Match a query to one activity, several equally fitting ones, or none."""
         query, truncated = truncate(query)
-        result = self._match(query)
+        result = self._focused(query, self._match(query))
         return dataclasses.replace(result, truncated=True) if truncated else result
+
+    def _focused(self, query: str, whole: MatchResult) -> MatchResult:
+        """A message that asks "who owns X" among other sentences is about X.
+
+        "cloudflare is blocking our office IP lmao, who owns the WAF": the words around the question
+        are context, not part of the topic. When the message as a whole is no clear match, the object of
+        its who-question is matched alone; its answer is taken only when it is a clear match that the
+        whole message already had among its candidates, so the context can narrow, never redirect.
+        """
+        if whole.status == MATCH:
+            return whole
+        focus = question_focus(query)
+        if focus is None:
+            return whole
+        narrowed = self._match(focus)
+        if narrowed.status != MATCH or narrowed.activity not in {c.activity for c in whole.candidates}:
+            return whole
+        others = tuple(c for c in whole.candidates if c.activity != narrowed.activity)
+        return dataclasses.replace(narrowed, candidates=others[: t.MAX_RUNNERS_UP])
 
     def _match(self, query: str) -> MatchResult:
         slots = query_slots(self._index.analyzer.terms(query, query=True), self._index)
