@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-# Verbs people use to ask for an owner (a bare "who do i ask" is not one: its object may be anything). The object runs to the end of its sentence (?, !, a full stop
+# Verbs people use to ask for an owner (a bare "who do i ask" is not one: its object may be anything).
+# The object runs to the end of its sentence (?, !, a full stop
 # before a space, a line break) or to a clause that starts something else ("or do i just ...").
 _ASK = (r"own(?:s|er of|ers of)?|(?:is|are)\s+(?:responsible|accountable)\s+for|responsible\s+for|"
         r"accountable\s+for|in\s+charge\s+of|looks?\s+after|takes?\s+care\s+of|handles?|deals?\s+with|"
