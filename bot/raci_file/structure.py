@@ -21,6 +21,8 @@ from bot.raci_file.model import (
     Role,
     Team,
 )
+from bot.raci_file.people_settings import FIELDS as PEOPLE_SETTINGS
+from bot.raci_file.people_settings import read_people_settings
 from bot.raci_file.yaml_tree import ItemReader, LineList, ReadList
 from bot.slack_syntax import CHANNEL_ID, USER_ID, USERGROUP_ID
 
@@ -32,7 +34,7 @@ PERSON_FIELDS = frozenset({"handle", "name", "slack_id", "email", "active"})
 ROLE_FIELDS = frozenset({"key", "name", "aliases", "description", "members", "slack_usergroup"})
 TEAM_FIELDS = frozenset({"key", "name", "channels", "members"})
 ACTIVITY_FIELDS = frozenset({"name", "aliases", "description", "raci", "escalation", "learned"})
-SETTINGS_FIELDS = frozenset({"escalation", "digest", "admins", "learning"})
+SETTINGS_FIELDS = frozenset({"escalation", "digest", "admins", "learning"}) | PEOPLE_SETTINGS
 LEARNING_FIELDS = frozenset({"channel", "confirmations"})
 ESCALATION_FIELDS = frozenset({"ack_timeout", "repeats"})
 DIGEST_FIELDS = frozenset({"schedule", "timezone", "channel", "direct_messages"})
@@ -367,6 +369,7 @@ class _Reader:
             settings.admins_line = mapping.key_lines["admins"]
         if mapping.get("learning") is not None:
             settings.learning = self.learning(mapping["learning"], mapping.key_lines["learning"])
+        read_people_settings(self, mapping, settings)
         return settings
 
     def learning(self, value: Any, line: int) -> LearningSettings:

@@ -21,6 +21,7 @@ from bot.raci_file.model import (
     Role,
     Team,
 )
+from bot.raci_file.people_settings import people_settings_from_rows
 from bot.store import learning_models as lm
 from bot.store import models as m
 
@@ -161,7 +162,7 @@ def _read_settings(session: Session) -> OrgSettings:
     escalation = values.get("escalation") or {}
     digest = values.get("digest") or {}
     learning = values.get("learning") or {}
-    return OrgSettings(
+    settings = OrgSettings(
         escalation=EscalationPolicy(ack_timeout=escalation.get("ack_timeout"),
                                     repeats=escalation.get("repeats")),
         digest=DigestSettings(schedule=digest.get("schedule"), timezone=digest.get("timezone"),
@@ -169,3 +170,5 @@ def _read_settings(session: Session) -> OrgSettings:
         admins=list((values.get("admins") or {}).get("handles") or []),
         learning=LearningSettings(channel=learning.get("channel"), confirmations=learning.get("confirmations")),
     )
+    people_settings_from_rows(values, settings)
+    return settings

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.raci_file.diff import Change, diff_definitions, diff_extras
 from bot.raci_file.model import RaciDocument
+from bot.raci_file.people_settings import people_settings_rows
 from bot.store import models as m
 from bot.store.activity_sync import plan_activities, write_activities
 from bot.store.audit import AuditWriter
@@ -198,4 +199,5 @@ def _write_settings(session: Session, new: RaciDocument) -> None:
     if not learning.is_empty():
         rows.append({"key": "learning", "value": {"channel": learning.channel,
                                                   "confirmations": learning.confirmations}})
+    rows += people_settings_rows(new.settings)
     _insert(session, m.OrgSetting, rows)
