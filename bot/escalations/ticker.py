@@ -19,6 +19,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.away.marking import page_targets
+from bot.away.store import active_away, people_by_handle
 from bot.escalations.engine import audit, enqueue, enqueue_status, to_view
 from bot.escalations.policy import format_duration, step_count, step_letter, step_level, step_round
 from bot.escalations.views import Notifier, Outgoing
@@ -63,6 +65,7 @@ def advance_due(store: Store, *, now: datetime, batch: int = 100) -> int:
 def _advance(session: Session, row: Escalation, *, now: datetime) -> int:
     """Advance one escalation as far as it goes right now; 0 when another ticker got there first."""
     view = to_view(row)
+    away, people = active_away(session, now=now), people_by_handle(session)
     step, notes, status, due = row.step, list(row.notes or []), "open", now
     steps = step_count(row.repeats)
     pages: list[tuple[int, int, str]] = []
@@ -73,11 +76,13 @@ def _advance(session: Session, row: Escalation, *, now: datetime) -> int:
             notes.append("nobody acknowledged: unanswered" if pages or row.step >= 0 else "nobody to page")
             break
         letter = step_letter(step)
-        recipients = [o.slack_id for o in view.pageable(letter) if o.slack_id]
+        recipients, why = page_targets(view.owners.get(letter, ()), away, people)
+        notes += [w for w in why if w not in notes]
         if not recipients:
             who = "Responsible" if letter == "R" else "Accountable"
-            notes.append(f"level {step_level(step)} skipped: no {who} holder to page")
-            if not any(view.pageable(x) for x in ("R", "A")):
+            reason = "every one is away with no one covering" if why else f"no {who} holder to page"
+            notes.append(f"level {step_level(step)} skipped: {reason}")
+            if not any(page_targets(view.owners.get(x, ()), away, people)[0] for x in ("R", "A")):
                 status, due = "unanswered", None
                 notes.append("nobody to page")
                 break
