@@ -41,6 +41,7 @@ def active_away(session: Session, *, now: datetime) -> dict[str, Away]:
 def set_away(session: Session, *, handle: str, until: datetime, delegate: str | None, actor: str,
              now: datetime) -> Away:
     """Start (or replace) `handle`'s away period; audited with who set it."""
+    until = until.astimezone(UTC)  # SQLite keeps wall time without the zone: store UTC, as everything else
     _end(session, handle, actor=actor, now=now)
     session.add(AwayPeriod(handle=handle, until=until, delegate=delegate, set_by=actor, created_at=now))
     details = {"away_until": until.isoformat(), "delegate": delegate}

@@ -11,7 +11,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 from bot.ownership.live import OwnershipService
 from bot.runtime.ticker import Ticker
 from bot.settings import Settings
-from bot.slack import actions, commands, dedup, errors, escalations, events, home, learning, observability
+from bot.slack import actions, away, commands, dedup, errors, escalations, events, home, learning, observability
 from bot.slack.deps import SlackDeps
 from bot.slack.digest_sender import slack_digests
 from bot.slack.directory import PeopleDirectory
@@ -73,6 +73,6 @@ def create_app(settings: Settings, service: OwnershipService, store: Store, *,
     deps = SlackDeps(service=service, store=store, replies=Replies(service, directory, desk),
                      dedup=Deduplicator(store), escalations=desk)
     observability.register(app)  # first: every later middleware and listener logs with the request's ids
-    for module in (errors, dedup, commands, events, actions, escalations, home, learning):
+    for module in (errors, dedup, commands, events, actions, escalations, home, learning, away):
         module.register(app, deps)
     return app

@@ -65,8 +65,18 @@ class Forget:
 
 
 
+@dataclass(frozen=True)
+class SetAway:
+    text: str  # "[@someone] until <date> [delegate @someone]"
+
+
+@dataclass(frozen=True)
+class Back:
+    person: str  # "" for the asker
+
+
 Query = (Help | ListActivities | WhoIs | RoleHolders | Ask | Escalate | ListEscalations | DigestPreference
-         | ShowMatrix | Teach | Forget)
+         | ShowMatrix | Teach | Forget | SetAway | Back)
 
 
 def strip_bot_mention(text: str) -> str:
@@ -100,6 +110,10 @@ def parse_query(text: str) -> Query:
     if verb == "teach" and ("=" in rest or not rest):  # "teach new hires?" without "=" is a question
         phrase, _, activity = rest.rpartition("=")
         return Teach(phrase.strip(), activity.strip())
+    if verb == "away" and (not rest or "until" in rest.casefold().split()):
+        return SetAway(rest)
+    if verb == "back" and (not rest or rest.startswith(("<@", "@"))):
+        return Back(rest)
     if verb == "forget":
         return Forget(rest)
     if verb == "digest" and rest.casefold() in {"", "on", "off"}:

@@ -19,6 +19,7 @@ from bot.ownership.answers import Holder, holder_of
 from bot.ownership.index import Ownership
 from bot.ownership.live import OwnershipService
 from bot.raci_file.model import Activity, Person, Role, person_ref
+from bot.slack.away_desk import AwayDesk
 from bot.slack.blocks.answer import answer_message
 from bot.slack.blocks.digest import preference_reply
 from bot.slack.blocks.help import help_message
@@ -33,6 +34,7 @@ from bot.slack.matrix_files import ON_ITS_WAY, MatrixFiles
 from bot.slack.observability import count_answer
 from bot.slack.queries import (
     Ask,
+    Back,
     DigestPreference,
     Escalate,
     Forget,
@@ -41,6 +43,7 @@ from bot.slack.queries import (
     ListEscalations,
     Query,
     RoleHolders,
+    SetAway,
     ShowMatrix,
     Teach,
     WhoIs,
@@ -69,6 +72,7 @@ class Replies:
         self.directory = directory
         self.escalations = escalations
         self.matrix_files = MatrixFiles(service)
+        self.away = AwayDesk(service, directory)
         self.learning = LearningDesk(Learning(service), directory, self)
 
     def to_text(self, text: str, *, asker: Asker, client: WebClient,
@@ -108,6 +112,10 @@ class Replies:
                 return self.learning.teach(phrase, activity, user=asker.user, client=client)
             case Forget(phrase=phrase):
                 return self.learning.forget(phrase, user=asker.user, client=client)
+            case SetAway(text=text):
+                return self.away.set(text, user=asker.user, client=client)
+            case Back(person=person):
+                return self.away.back(person, user=asker.user, client=client)
             case Ask(text=text):
                 return self.answer(text, asker=asker, client=client)
             case _:
@@ -118,7 +126,8 @@ class Replies:
         ownership = self.service.current
         query, team = split_team(text, {t.key: t.name for t in ownership.doc.teams})
         answer = count_answer(self.service.answer(query, team=team, channel=asker.channel))
-        return answer_message(self.directory.resolve(answer, client), shareable=asker.shareable)
+        return answer_message(self.away.mark(self.directory.resolve(answer, client), client),
+                              shareable=asker.shareable)
 
     def activity(self, name: str, *, team: str | None, client: WebClient, shareable: bool = True,
                  shared_by: str | None = None) -> Message:
@@ -127,7 +136,8 @@ class Replies:
             answer = self.service.current.answer_activity(name, team=team)
         except RaciError as exc:
             return note_message(str(exc))
-        return answer_message(self.directory.resolve(answer, client), shareable=shareable, shared_by=shared_by)
+        return answer_message(self.away.mark(self.directory.resolve(answer, client), client), shareable=shareable,
+                              shared_by=shared_by)
 
     def digest_preference(self, enabled: bool | None, *, user: str) -> Message:
         """`/raci digest off|on` (survives imports: kept by Slack user), or the current state."""
@@ -169,7 +179,7 @@ class Replies:
         if person is None:
             return not_in_matrix_view()
         view = home_view(_profile(self.service.current, person))
-        pending = self.learning.home_blocks(user, client)
+        pending = [*self.away.home_blocks(user, client), *self.learning.home_blocks(user, client)]
         if pending:
             view["blocks"] = fit([*pending, divider(), *view["blocks"]], limit=MAX_VIEW_BLOCKS)
         return view
