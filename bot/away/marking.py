@@ -3,11 +3,32 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Protocol
 
 from bot.away.store import Away
 from bot.ownership.answers import Answer, Holder, holder_of
 from bot.raci_file.model import Person
+
+
+class StatusSource(Protocol):
+    """Who is away by their Slack status (bot/slack/away_status.py; cached, so one read per person per pass)."""
+
+    def away(self, handle: str, slack_id: str, *, now: datetime) -> Away | None: ...
+
+
+def with_statuses(away: Mapping[str, Away], holders: Iterable[Holder], statuses: StatusSource | None, *,
+                  now: datetime) -> dict[str, Away]:
+    """`away` plus the holders whose Slack status says they are away (each read at most once here)."""
+    found = dict(away)
+    if statuses is None:
+        return found
+    for holder in holders:
+        if holder.handle and holder.slack_id and not holder.vacant and holder.handle not in found:
+            if (by_status := statuses.away(holder.handle, holder.slack_id, now=now)) is not None:
+                found[holder.handle] = by_status
+    return found
 
 
 def mark_holder(holder: Holder, away: Mapping[str, Away], people: Mapping[str, Person]) -> Holder:

@@ -72,6 +72,12 @@ def delegations_of(session: Session, *, delegate: str, now: datetime) -> list[Aw
     return [Away(r.handle, _utc(r.until), r.delegate) for r in rows]
 
 
+def statuses_count(session: Session) -> bool:
+    """Whether Slack statuses mark people away (`settings.away.from_slack_status`, true unless set false)."""
+    value = session.scalar(select(m.OrgSetting.value).where(m.OrgSetting.key == "away")) or {}
+    return value.get("from_slack_status") is not False
+
+
 def people_by_handle(session: Session) -> dict[str, Person]:
     """The matrix's people as stored (for pages: delegates' Slack IDs)."""
     rows = session.scalars(select(m.Person))

@@ -19,8 +19,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.away.marking import page_targets
-from bot.away.store import active_away, people_by_handle
+from bot.away.marking import StatusSource, page_targets, with_statuses
+from bot.away.store import active_away, people_by_handle, statuses_count
 from bot.escalations.engine import audit, enqueue, enqueue_status, to_view
 from bot.escalations.policy import format_duration, step_count, step_letter, step_level, step_round
 from bot.escalations.views import Notifier, Outgoing
@@ -40,15 +40,15 @@ class TickReport:
     waiting: int = 0  # transient failures (Slack down, 429): retried until their deadline
 
 
-def tick(store: Store, notifier: Notifier, *, now: datetime) -> TickReport:
-    """One pass: advance everything due, then deliver pending messages."""
-    advanced = advance_due(store, now=now)
+def tick(store: Store, notifier: Notifier, *, now: datetime, statuses: StatusSource | None = None) -> TickReport:
+    """One pass: advance everything due (away people by Slack status too, with `statuses`), then deliver."""
+    advanced = advance_due(store, now=now, statuses=statuses)
     sent = deliver_pending(store, notifier, now=now)
     return TickReport(advanced=advanced, sent=sent.sent, failed=sent.failed,
                       waiting=sent.retried + sent.rate_limited)
 
 
-def advance_due(store: Store, *, now: datetime, batch: int = 100) -> int:
+def advance_due(store: Store, *, now: datetime, batch: int = 100, statuses: StatusSource | None = None) -> int:
     """Move every due open escalation to its next step; a step with nobody to page is skipped at once."""
     total = 0
     while True:
@@ -56,16 +56,19 @@ def advance_due(store: Store, *, now: datetime, batch: int = 100) -> int:
             query = (select(Escalation).where(Escalation.status == "open", Escalation.next_due_at <= now)
                      .order_by(Escalation.next_due_at, Escalation.id).limit(batch))
             rows = list(session.scalars(skip_locked(query, session)))
-            moved = sum(_advance(session, row, now=now) for row in rows)
+            moved = sum(_advance(session, row, now=now, statuses=statuses) for row in rows)
         total += moved
         if len(rows) < batch or moved == 0:
             return total
 
 
-def _advance(session: Session, row: Escalation, *, now: datetime) -> int:
+def _advance(session: Session, row: Escalation, *, now: datetime, statuses: StatusSource | None = None) -> int:
     """Advance one escalation as far as it goes right now; 0 when another ticker got there first."""
     view = to_view(row)
     away, people = active_away(session, now=now), people_by_handle(session)
+    if statuses is not None and statuses_count(session):
+        # the source caches each person's status, so a pass reads it once per holder however many escalations
+        away = with_statuses(away, (h for x in ("R", "A") for h in view.owners.get(x, ())), statuses, now=now)
     step, notes, status, due = row.step, list(row.notes or []), "open", now
     steps = step_count(row.repeats)
     pages: list[tuple[int, int, str]] = []

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from bot.away.marking import StatusSource
 from bot.digest.job import DigestReport, Digests
 from bot.escalations.ticker import TickReport
 from bot.escalations.ticker import tick as tick_escalations
@@ -60,6 +61,7 @@ class Ticker:
     clock: Callable[[], datetime] = utcnow
     digests: Digests | None = None
     messages: Outbox[OutgoingMessage] | None = None  # outbox_messages: learned-phrase approval DMs, ...
+    statuses: StatusSource | None = None  # Slack statuses that mark holders away when paging
     _stop: threading.Event | None = field(default=None, init=False, repr=False)
 
     def run_once(self) -> TickSummary:
@@ -69,7 +71,7 @@ class Ticker:
 
     def run_escalations(self) -> TickReport:
         """Escalations, then the outbox's other messages (short DMs, sent beside the pages)."""
-        report = tick_escalations(self.store, self.notifier, now=self.clock())
+        report = tick_escalations(self.store, self.notifier, now=self.clock(), statuses=self.statuses)
         if self.messages is not None:
             self.messages.deliver(clock=self.clock)
         return report

@@ -12,6 +12,7 @@ from bot.ownership.live import OwnershipService
 from bot.runtime.ticker import Ticker
 from bot.settings import Settings
 from bot.slack import actions, away, commands, dedup, errors, escalations, events, home, learning, observability
+from bot.slack.away_status import ClientStatuses, SlackStatusCheck
 from bot.slack.deps import SlackDeps
 from bot.slack.digest_sender import slack_digests
 from bot.slack.directory import PeopleDirectory
@@ -41,7 +42,7 @@ def build_ticker(store: Store, client: WebClient) -> Ticker:
     client (see `for_outbox`)."""
     sender = for_outbox(client)
     return Ticker(store, SlackNotifier(sender), digests=slack_digests(store, sender),
-                  messages=slack_messages(store, sender))
+                  messages=slack_messages(store, sender), statuses=ClientStatuses(SlackStatusCheck(), sender))
 
 
 def outbox_client(settings: Settings) -> WebClient:
@@ -68,8 +69,9 @@ def create_app(settings: Settings, service: OwnershipService, store: Store, *,
         logger=logging.getLogger("slack_bolt"),
     )
     directory = PeopleDirectory(service)
+    statuses = ClientStatuses(SlackStatusCheck(), client)  # one cache for answers and pages
     desk = EscalationDesk(service=service, store=store, directory=directory,
-                          notifier=SlackNotifier(for_outbox(client)))
+                          notifier=SlackNotifier(for_outbox(client)), statuses=statuses)
     deps = SlackDeps(service=service, store=store, replies=Replies(service, directory, desk),
                      dedup=Deduplicator(store), escalations=desk)
     observability.register(app)  # first: every later middleware and listener logs with the request's ids

@@ -32,11 +32,12 @@ class AwayDesk:
     """Slack requests about being away, answered from the store (every replica agrees) and Slack statuses."""
 
     def __init__(self, service: OwnershipService, directory: PeopleDirectory, *,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 statuses: SlackStatusCheck | None = None) -> None:
         self.service = service
         self.directory = directory
         self.clock = clock
-        self.statuses = SlackStatusCheck()
+        self.statuses = statuses or SlackStatusCheck()
 
     def set(self, text: str, *, user: str, client: WebClient) -> Message:
         """`/raci away …`: for yourself, or (admins) for someone else; audited."""

@@ -26,6 +26,18 @@ def status_means_away(emoji: str, text: str) -> bool:
     return _AWAY_TEXT.search(" ".join(text.casefold().split())[:500]) is not None
 
 
+class ClientStatuses:
+    """A SlackStatusCheck bound to a client: the escalation ticker's StatusSource."""
+
+    def __init__(self, check: SlackStatusCheck, client: WebClient) -> None:
+        self.check = check
+        self.client = client
+
+    def away(self, handle: str, slack_id: str, *, now: datetime) -> Away | None:
+        """As SlackStatusCheck.away, through the bound client."""
+        return self.check.away(handle, slack_id, self.client, now=now)
+
+
 class SlackStatusCheck:
     """Who is away by their Slack status; each person's status is read at most once per cache period."""
 

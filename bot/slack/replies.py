@@ -72,7 +72,7 @@ class Replies:
         self.directory = directory
         self.escalations = escalations
         self.matrix_files = MatrixFiles(service)
-        self.away = AwayDesk(service, directory)
+        self.away = AwayDesk(service, directory, statuses=escalations.statuses.check if escalations.statuses else None)
         self.learning = LearningDesk(Learning(service), directory, self)
 
     def to_text(self, text: str, *, asker: Asker, client: WebClient,
