@@ -176,10 +176,13 @@ class OrgSummary:
     slowest: tuple[SlowActivity, ...] = ()
     changes: MatrixChanges = MatrixChanges()
     slack_checked: bool = True  # False when nobody asked Slack who is still there
+    away: tuple[AwayPerson, ...] = ()
+    uncovered: tuple[UncoveredHolding, ...] = ()
 
     @property
     def healthy(self) -> bool:
-        return not (self.gaps or self.vacancies or self.gone or self.unreachable or self.single_points)
+        return not (self.gaps or self.vacancies or self.gone or self.unreachable or self.single_points
+                    or self.uncovered)
 
 
 @dataclass(frozen=True)
@@ -203,3 +206,22 @@ class Impact:
     seats: tuple[Seat, ...]
     direct: tuple[tuple[str, str], ...]  # (activity, letter) assigned to them by name
     involvements: int
+
+
+@dataclass(frozen=True)
+class AwayPerson:
+    """Someone away (`/raci away`) when the digest was prepared, and who covers for them."""
+
+    handle: str
+    name: str
+    until: datetime
+    delegate: str | None  # the delegate's name
+
+
+@dataclass(frozen=True)
+class UncoveredHolding:
+    """An activity's R or A with every holder away and no delegate among them: nobody to ask or page."""
+
+    activity: str
+    letter: str
+    away: tuple[str, ...]  # the names of its holders, all away

@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.away.store import active_away
 from bot.digest.content import person_digests
 from bot.digest.model import AuditEntry, OrgSummary, PersonDigest
 from bot.digest.period import Schedule, period_key, schedule_of
@@ -117,11 +118,12 @@ def prepare(store: Store, ownership: Ownership, *, schedule: Schedule | None, pe
         escalations = week_escalations(session, since, now)
         audit = audit_since(session, since, now)
         refused = opted_out(session)
+        away = active_away(session, now=now)
     holders = _holders_in_slack(ownership)
     gone = directory.gone(sorted(holders)) if directory is not None and holders else {}
     digests = person_digests(ownership, escalations=escalations, audit=audit, period=period, since=since)
     summary = org_summary(ownership, escalations=escalations, audit=audit, gone=gone, period=period, since=since,
-                          slack_checked=directory is not None)
+                          slack_checked=directory is not None, away=away)
     recipients, skipped = _recipients(digests, refused=refused, gone=gone)
     return Preparation(schedule, period, since, digests, recipients, summary, skipped)
 
