@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from bot.raci_file.model import LETTER_NAMES
 from bot.raci_file.rules import GapKind
+from bot.review.store import Confirmation
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ class OrgSummary:
     slack_checked: bool = True  # False when nobody asked Slack who is still there
     away: tuple[AwayPerson, ...] = ()
     uncovered: tuple[UncoveredHolding, ...] = ()
+    stale: tuple[Confirmation, ...] = ()  # unconfirmed for more than one review period, oldest first
 
     @property
     def healthy(self) -> bool:

@@ -31,6 +31,7 @@ from bot.ownership.index import Ownership
 from bot.ownership.matrix import default_actor, load_ownership
 from bot.raci_file.model import DigestSettings
 from bot.raci_file.rules import holding_handles
+from bot.review.store import stale
 from bot.store import models as m
 from bot.store.db import Store
 from bot.store.digest_models import DigestDelivery, DigestRun
@@ -119,11 +120,13 @@ def prepare(store: Store, ownership: Ownership, *, schedule: Schedule | None, pe
         audit = audit_since(session, since, now)
         refused = opted_out(session)
         away = active_away(session, now=now)
+        stale_ownership = stale(session, ownership, now=now)
     holders = _holders_in_slack(ownership)
     gone = directory.gone(sorted(holders)) if directory is not None and holders else {}
     digests = person_digests(ownership, escalations=escalations, audit=audit, period=period, since=since)
     summary = org_summary(ownership, escalations=escalations, audit=audit, gone=gone, period=period, since=since,
-                          slack_checked=directory is not None, away=away)
+                          slack_checked=directory is not None, away=away,
+                          stale=stale_ownership)
     recipients, skipped = _recipients(digests, refused=refused, gone=gone)
     return Preparation(schedule, period, since, digests, recipients, summary, skipped)
 

@@ -28,6 +28,7 @@ from bot.escalations.views import EscalationView
 from bot.ownership.index import Ownership
 from bot.raci_file.model import Activity, Team, person_ref
 from bot.raci_file.rules import activity_gaps
+from bot.review.store import Confirmation
 
 OWNING = ("R", "A")
 SLOWEST = 5
@@ -38,7 +39,7 @@ GONE_REASONS = {"deleted": "deactivated in Slack", "unknown": "unknown to Slack"
 def org_summary(
     ownership: Ownership, *, escalations: Sequence[EscalationView], audit: Sequence[AuditEntry],
     gone: Mapping[str, str], period: datetime, since: datetime, slack_checked: bool = True,
-    away: Mapping[str, Away] | None = None,
+    away: Mapping[str, Away] | None = None, stale: Sequence[Confirmation] = (),
 ) -> OrgSummary:
     """Every finding about the matrix and the week; `gone` maps Slack user IDs to "deleted" or "unknown"."""
     scopes = Scopes(ownership)
@@ -50,6 +51,7 @@ def org_summary(
         escalations=escalation_stats(escalations), slowest=tuple(slowest(escalations)),
         changes=matrix_changes(audit), slack_checked=slack_checked,
         away=tuple(away_people(ownership, away or {})), uncovered=tuple(uncovered(ownership, away or {}, scopes)),
+        stale=tuple(stale),
     )
 
 

@@ -20,6 +20,7 @@ from bot.digest.job import DigestReport, Digests
 from bot.escalations.ticker import TickReport
 from bot.escalations.ticker import tick as tick_escalations
 from bot.escalations.views import Notifier
+from bot.review.job import run_review
 from bot.runtime.outage_log import OutageLog
 from bot.store.db import Store
 from bot.store.outbox import Outbox, OutgoingMessage
@@ -62,6 +63,7 @@ class Ticker:
     digests: Digests | None = None
     messages: Outbox[OutgoingMessage] | None = None  # outbox_messages: learned-phrase approval DMs, ...
     statuses: StatusSource | None = None  # Slack statuses that mark holders away when paging
+    reviews: bool = False  # queue each review period's DMs (settings.review.every) before sending
     _stop: threading.Event | None = field(default=None, init=False, repr=False)
 
     def run_once(self) -> TickSummary:
@@ -72,6 +74,8 @@ class Ticker:
     def run_escalations(self) -> TickReport:
         """Escalations, then the outbox's other messages (short DMs, sent beside the pages)."""
         report = tick_escalations(self.store, self.notifier, now=self.clock(), statuses=self.statuses)
+        if self.reviews:
+            run_review(self.store, now=self.clock())  # claimed in the database: once per period
         if self.messages is not None:
             self.messages.deliver(clock=self.clock)
         return report

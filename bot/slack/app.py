@@ -11,7 +11,19 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 from bot.ownership.live import OwnershipService
 from bot.runtime.ticker import Ticker
 from bot.settings import Settings
-from bot.slack import actions, away, commands, dedup, errors, escalations, events, home, learning, observability
+from bot.slack import (
+    actions,
+    away,
+    commands,
+    dedup,
+    errors,
+    escalations,
+    events,
+    home,
+    learning,
+    observability,
+    review,
+)
 from bot.slack.away_status import ClientStatuses, SlackStatusCheck
 from bot.slack.deps import SlackDeps
 from bot.slack.digest_sender import slack_digests
@@ -42,7 +54,8 @@ def build_ticker(store: Store, client: WebClient) -> Ticker:
     client (see `for_outbox`)."""
     sender = for_outbox(client)
     return Ticker(store, SlackNotifier(sender), digests=slack_digests(store, sender),
-                  messages=slack_messages(store, sender), statuses=ClientStatuses(SlackStatusCheck(), sender))
+                  messages=slack_messages(store, sender), statuses=ClientStatuses(SlackStatusCheck(), sender),
+                  reviews=True)
 
 
 def outbox_client(settings: Settings) -> WebClient:
@@ -75,6 +88,6 @@ def create_app(settings: Settings, service: OwnershipService, store: Store, *,
     deps = SlackDeps(service=service, store=store, replies=Replies(service, directory, desk),
                      dedup=Deduplicator(store), escalations=desk)
     observability.register(app)  # first: every later middleware and listener logs with the request's ids
-    for module in (errors, dedup, commands, events, actions, escalations, home, learning, away):
+    for module in (errors, dedup, commands, events, actions, escalations, home, learning, away, review):
         module.register(app, deps)
     return app

@@ -15,8 +15,10 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
 from bot.learning import notices
+from bot.review.job import REQUEST as REVIEW_REQUEST
 from bot.slack.blocks import learning as learning_blocks
 from bot.slack.blocks.kit import Message
+from bot.slack.blocks.review import review_message
 from bot.slack.notifier import api_failure, network_failure
 from bot.store.db import Store
 from bot.store.outbox import Delivery, MessageQueue, Outbox, OutgoingMessage
@@ -27,6 +29,7 @@ log = logging.getLogger(__name__)
 RENDERERS: dict[str, Callable[[dict[str, Any]], Message]] = {
     notices.APPROVAL: learning_blocks.approval_message,
     notices.DECIDED: learning_blocks.decided_message,
+    REVIEW_REQUEST: review_message,
 }
 
 

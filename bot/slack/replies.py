@@ -51,6 +51,7 @@ from bot.slack.queries import (
     slack_user_id,
     split_team,
 )
+from bot.slack.review_desk import ReviewDesk
 from bot.slack_syntax import is_channel
 
 
@@ -74,6 +75,7 @@ class Replies:
         self.matrix_files = MatrixFiles(service)
         self.away = AwayDesk(service, directory, statuses=escalations.statuses.check if escalations.statuses else None)
         self.learning = LearningDesk(Learning(service), directory, self)
+        self.review = ReviewDesk(service, directory)
 
     def to_text(self, text: str, *, asker: Asker, client: WebClient,
                 progress: Callable[[Message], None] | None = None) -> Message:

@@ -6,9 +6,9 @@ and when a delegation ended (nothing is decided in a process's memory).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import JSON, Date, DateTime, Index, String, Text
+from sqlalchemy import JSON, DateTime, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.models import Base
@@ -50,7 +50,7 @@ class ReviewRun(Base):
 
     __tablename__ = "review_runs"
 
-    period_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    period: Mapped[str] = mapped_column(String(40), primary_key=True)  # the period's start, ISO 8601 UTC
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     recipients: Mapped[int] = mapped_column(default=0)
 

@@ -44,10 +44,10 @@ def upgrade() -> None:
         batch_op.create_index('ix_ownership_confirmations_activity', ['activity_key', 'confirmed_at'], unique=False)
 
     op.create_table('review_runs',
-    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period', sa.String(length=40), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('recipients', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('period_start', name=op.f('pk_review_runs'))
+    sa.PrimaryKeyConstraint('period', name=op.f('pk_review_runs'))
     )
     op.create_table('usergroup_syncs',
     sa.Column('usergroup', sa.String(length=32), nullable=False),

@@ -127,7 +127,8 @@ def _overview(s: OrgSummary) -> str:
     counts = [(len(s.gaps), "ownership gaps"), (len(s.vacancies), "vacant roles"),
               (len(s.gone), "people gone from Slack"), (len(s.unreachable), "people Slack cannot find"),
               (len(s.single_points), "single points of failure"),
-              (len(s.uncovered), "holdings nobody covers"), (len(s.away), "people away")]
+              (len(s.uncovered), "holdings nobody covers"), (len(s.stale), "activities with stale ownership"),
+              (len(s.away), "people away")]
     found = " · ".join(f"{n} {label}" for n, label in counts if n)
     status = found or ":white_check_mark: ownership is healthy"
     return f"*{s.people} people · {s.activities} activities* — {status}"
@@ -178,6 +179,11 @@ def _away_blocks(s: OrgSummary) -> list[Block]:
                  for u in s.uncovered]
         blocks.append(_listing(f"*Responsible or Accountable with nobody covering* ({len(s.uncovered)})", lines,
                                more="`/raci away … delegate @someone` names a cover", limit=MAX_FINDINGS))
+    if s.stale:
+        lines = [f"• {escape(c.activity)} — " + (f"last confirmed {_day(c.at)} {c.at:%Y} by @{escape(c.handle or '')}"
+                                                 if c.at else "never confirmed") for c in s.stale]
+        blocks.append(_listing(f"*Stale ownership: unconfirmed for more than one review period* ({len(s.stale)})",
+                               lines, more="`raci check --stale` lists them all", limit=MAX_FINDINGS))
     return blocks
 
 
