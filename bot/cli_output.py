@@ -200,6 +200,7 @@ def summary_text(s: OrgSummary) -> str:
         ("R/A with nobody covering", [f"{u.activity} ({u.letter}): {', '.join(u.away)} away" for u in s.uncovered]),
         ("Stale ownership", [c.activity + (f": last confirmed {c.at:%Y-%m-%d} by @{c.handle}" if c.at
                                            else ": never confirmed") for c in s.stale]),
+        ("User groups not in sync", [f"{group} ({role}): {error}" for group, role, error in s.usergroup_failures]),
     ]
     for title, items in sections:
         if items:

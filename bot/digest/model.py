@@ -180,6 +180,7 @@ class OrgSummary:
     away: tuple[AwayPerson, ...] = ()
     uncovered: tuple[UncoveredHolding, ...] = ()
     stale: tuple[Confirmation, ...] = ()  # unconfirmed for more than one review period, oldest first
+    usergroup_failures: tuple[tuple[str, str, str], ...] = ()  # (user group, role, error) not synced
 
     @property
     def healthy(self) -> bool:

@@ -37,6 +37,7 @@ from bot.store.db import Store
 from bot.store.digest_models import DigestDelivery, DigestRun
 from bot.store.escalation_models import Escalation
 from bot.store.outbox_policy import DIGEST_DEADLINE_FALLBACK
+from bot.usergroups.sync import failures
 
 log = logging.getLogger(__name__)
 
@@ -121,12 +122,13 @@ def prepare(store: Store, ownership: Ownership, *, schedule: Schedule | None, pe
         refused = opted_out(session)
         away = active_away(session, now=now)
         stale_ownership = stale(session, ownership, now=now)
+        unsynced = failures(session)
     holders = _holders_in_slack(ownership)
     gone = directory.gone(sorted(holders)) if directory is not None and holders else {}
     digests = person_digests(ownership, escalations=escalations, audit=audit, period=period, since=since)
     summary = org_summary(ownership, escalations=escalations, audit=audit, gone=gone, period=period, since=since,
                           slack_checked=directory is not None, away=away,
-                          stale=stale_ownership)
+                          stale=stale_ownership, usergroup_failures=unsynced)
     recipients, skipped = _recipients(digests, refused=refused, gone=gone)
     return Preparation(schedule, period, since, digests, recipients, summary, skipped)
 

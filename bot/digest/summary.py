@@ -40,6 +40,7 @@ def org_summary(
     ownership: Ownership, *, escalations: Sequence[EscalationView], audit: Sequence[AuditEntry],
     gone: Mapping[str, str], period: datetime, since: datetime, slack_checked: bool = True,
     away: Mapping[str, Away] | None = None, stale: Sequence[Confirmation] = (),
+    usergroup_failures: Sequence[tuple[str, str, str]] = (),
 ) -> OrgSummary:
     """Every finding about the matrix and the week; `gone` maps Slack user IDs to "deleted" or "unknown"."""
     scopes = Scopes(ownership)
@@ -51,7 +52,7 @@ def org_summary(
         escalations=escalation_stats(escalations), slowest=tuple(slowest(escalations)),
         changes=matrix_changes(audit), slack_checked=slack_checked,
         away=tuple(away_people(ownership, away or {})), uncovered=tuple(uncovered(ownership, away or {}, scopes)),
-        stale=tuple(stale),
+        stale=tuple(stale), usergroup_failures=tuple(usergroup_failures),
     )
 
 

@@ -64,6 +64,7 @@ class Ticker:
     messages: Outbox[OutgoingMessage] | None = None  # outbox_messages: learned-phrase approval DMs, ...
     statuses: StatusSource | None = None  # Slack statuses that mark holders away when paging
     reviews: bool = False  # queue each review period's DMs (settings.review.every) before sending
+    usergroups: Callable[[datetime], object] | None = None  # bot/usergroups/step.UsergroupStep
     _stop: threading.Event | None = field(default=None, init=False, repr=False)
 
     def run_once(self) -> TickSummary:
@@ -76,6 +77,8 @@ class Ticker:
         report = tick_escalations(self.store, self.notifier, now=self.clock(), statuses=self.statuses)
         if self.reviews:
             run_review(self.store, now=self.clock())  # claimed in the database: once per period
+        if self.usergroups is not None:
+            self.usergroups(self.clock())
         if self.messages is not None:
             self.messages.deliver(clock=self.clock)
         return report

@@ -33,8 +33,10 @@ from bot.slack.notifier import SlackNotifier
 from bot.slack.observability import CountingRateLimitHandler, InstrumentedWebClient
 from bot.slack.outbox_transport import slack_messages
 from bot.slack.replies import Replies
+from bot.slack.usergroups import SlackUsergroups
 from bot.store.db import Store
 from bot.store.slack_events import Deduplicator
+from bot.usergroups.step import UsergroupStep
 
 WEB_API_TIMEOUT_SECONDS = 10
 
@@ -55,7 +57,7 @@ def build_ticker(store: Store, client: WebClient) -> Ticker:
     sender = for_outbox(client)
     return Ticker(store, SlackNotifier(sender), digests=slack_digests(store, sender),
                   messages=slack_messages(store, sender), statuses=ClientStatuses(SlackStatusCheck(), sender),
-                  reviews=True)
+                  reviews=True, usergroups=UsergroupStep(store, SlackUsergroups(sender)))
 
 
 def outbox_client(settings: Settings) -> WebClient:

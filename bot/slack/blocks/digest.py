@@ -128,7 +128,7 @@ def _overview(s: OrgSummary) -> str:
               (len(s.gone), "people gone from Slack"), (len(s.unreachable), "people Slack cannot find"),
               (len(s.single_points), "single points of failure"),
               (len(s.uncovered), "holdings nobody covers"), (len(s.stale), "activities with stale ownership"),
-              (len(s.away), "people away")]
+              (len(s.usergroup_failures), "user groups not in sync"), (len(s.away), "people away")]
     found = " · ".join(f"{n} {label}" for n, label in counts if n)
     status = found or ":white_check_mark: ownership is healthy"
     return f"*{s.people} people · {s.activities} activities* — {status}"
@@ -184,6 +184,11 @@ def _away_blocks(s: OrgSummary) -> list[Block]:
                                                  if c.at else "never confirmed") for c in s.stale]
         blocks.append(_listing(f"*Stale ownership: unconfirmed for more than one review period* ({len(s.stale)})",
                                lines, more="`raci check --stale` lists them all", limit=MAX_FINDINGS))
+    if s.usergroup_failures:
+        lines = [f"• `{escape(group)}` ({escape(role)}): {escape(error)}"
+                 for group, role, error in s.usergroup_failures]
+        blocks.append(_listing(f"*User groups not kept in sync* ({len(s.usergroup_failures)})", lines,
+                               more="`/readyz` lists them all", limit=MAX_FINDINGS))
     return blocks
 
 
