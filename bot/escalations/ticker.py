@@ -50,6 +50,8 @@ def tick(store: Store, notifier: Notifier, *, now: datetime, statuses: StatusSou
 
 def advance_due(store: Store, *, now: datetime, batch: int = 100, statuses: StatusSource | None = None) -> int:
     """Move every due open escalation to its next step; a step with nobody to page is skipped at once."""
+    if statuses is not None:
+        _read_statuses(store, statuses, now=now, batch=batch)
     total = 0
     while True:
         with store.session() as session:
@@ -60,6 +62,17 @@ def advance_due(store: Store, *, now: datetime, batch: int = 100, statuses: Stat
         total += moved
         if len(rows) < batch or moved == 0:
             return total
+
+
+def _read_statuses(store: Store, statuses: StatusSource, *, now: datetime, batch: int) -> None:
+    """Read the due escalations' holders' Slack statuses before any row is locked: the source caches them, so
+    the locked pass below never waits on Slack while holding a row."""
+    with store.session() as session:
+        if not statuses_count(session):
+            return
+        owners = [to_view(row).owners for row in session.scalars(
+            select(Escalation).where(Escalation.status == "open", Escalation.next_due_at <= now).limit(batch))]
+    with_statuses({}, (h for found in owners for x in ("R", "A") for h in found.get(x, ())), statuses, now=now)
 
 
 def _advance(session: Session, row: Escalation, *, now: datetime, statuses: StatusSource | None = None) -> int:
