@@ -89,7 +89,8 @@ def bench_preparation(url: str, people: int, activities: int) -> None:
         schedule = schedule_of(digest_settings(session))
     assert schedule is not None
     with store.session() as session:
-        week = read_week(session=session, schedule=schedule, period=schedule.period(now), now=now)
+        week = read_week(session=session, ownership=ownership, schedule=schedule, period=schedule.period(now),
+                         now=now)
     prepared = timed("compute every digest and the summary", lambda: prepare(
         ownership, week, schedule=schedule, period=schedule.period(now), directory=None))
     timed(f"render {len(prepared.recipients):,} DMs and the summary to Block Kit",

@@ -29,6 +29,7 @@ from bot.ownership.matrix import (
     read_file,
 )
 from bot.raci_file.model import RaciDocument
+from bot.review.store import last_confirmations, review_period, stale
 from bot.runtime.ticker import utcnow
 from bot.settings import Settings, database_url_from_env
 from bot.store.db import Store
@@ -77,7 +78,14 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", parents=[common], help="apply the format's rules to a file or the store",
                        description="Errors and ownership gaps exit 1; warnings alone exit 0.")
     p.add_argument("file", type=Path, nargs="?", metavar="FILE", help="a file to check (default: the store)")
+    p.add_argument("--stale", action="store_true", help="list activities unconfirmed for more than one review "
+                   "period (settings.review.every), oldest first; exit 1 if any")
     p.set_defaults(func=_check)
+
+    p = sub.add_parser("confirmations", parents=[common], help="the last confirmation of each activity",
+                       description="Who last confirmed each activity's owners (the review DMs), and when.")
+    p.add_argument("--json", action="store_true", help="one JSON object per activity")
+    p.set_defaults(func=_confirmations)
 
     p = sub.add_parser("ask", parents=[common], help="who owns an activity?",
                        description="Answer who owns an activity. With '-', read one query per line from "
@@ -316,7 +324,31 @@ def _digest_send(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if report.failures else 0
 
 
+def _confirmations(args: argparse.Namespace, out: TextIO) -> int:
+    with _loaded(args).session() as session:
+        found = last_confirmations(session, load_ownership(session=session))
+    if args.json:
+        out.writelines(json.dumps(c.to_json()) + "\n" for c in found)
+    else:
+        out.write(render.confirmations_text(found))
+    return 0
+
+
+def _stale(args: argparse.Namespace, out: TextIO) -> int:
+    with _loaded(args).session() as session:
+        if review_period(session, now=utcnow()) is None:
+            out.write("Reviews are off: set settings.review.every (e.g. 90d) to have owners confirm.\n")
+            return 0
+        found = stale(session, load_ownership(session=session), now=utcnow())
+    out.write(render.stale_text(found))
+    return 1 if found else 0
+
+
 def _check(args: argparse.Namespace, out: TextIO) -> int:
+    if args.stale:
+        if args.file is not None:
+            raise RaciError("raci check --stale reads the store: give no FILE")
+        return _stale(args, out)
     if args.file is None:
         with _loaded(args).session() as session:
             findings = check_store(session=session)

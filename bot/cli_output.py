@@ -15,6 +15,7 @@ from bot.ownership.index import Ownership
 from bot.ownership.matrix import ImportReport
 from bot.raci_file.findings import Finding
 from bot.raci_file.model import LETTER_NAMES, LETTERS, Person
+from bot.review.store import Confirmation
 from bot.store.models import AuditEvent
 
 MAX_CHANGE_LINES = 50
@@ -207,6 +208,12 @@ def summary_text(s: OrgSummary) -> str:
         ("Without a Slack ID or email", [f"{u.name} (@{u.handle})" for u in s.unreachable]),
         ("Single points of failure", [f"{p.name} (@{p.handle}): only R of {p.only_responsible}, only A of "
                                       f"{p.only_accountable}" for p in s.single_points]),
+        ("Away", [f"{p.name} (@{p.handle}) until {p.until:%Y-%m-%d}" + (f", {p.delegate} covers" if p.delegate
+                                                                         else ", no delegate") for p in s.away]),
+        ("R/A with nobody covering", [f"{u.activity} ({u.letter}): {', '.join(u.away)} away" for u in s.uncovered]),
+        ("Stale ownership", [c.activity + (f": last confirmed {c.at:%Y-%m-%d} by @{c.handle}" if c.at
+                                           else ": never confirmed") for c in s.stale]),
+        ("User groups not in sync", [f"{group} ({role}): {error}" for group, role, error in s.usergroup_failures]),
     ]
     for title, items in sections:
         if items:
@@ -244,3 +251,21 @@ def impact_json(i: Impact) -> dict[str, Any]:
             "last_accountable": [{"activity": a, "team": t} for a, t in i.last_accountable],
             "roles": [{"role": s.role, "team": s.team, "only_member": s.sole} for s in i.seats],
             "direct": [{"activity": a, "letter": x} for a, x in i.direct]}
+
+
+def confirmations_text(found: Sequence[Confirmation]) -> str:
+    """`raci confirmations`: each activity, who last confirmed its owners and when."""
+    if not found:
+        return "No activities.\n"
+    width = min(40, max(len(c.activity) for c in found))
+    return "".join(f"{c.activity:<{width}}  " + (f"{c.at:%Y-%m-%d %H:%M} UTC by @{c.handle}" if c.at else
+                                                  "never confirmed") + "\n" for c in found)
+
+
+def stale_text(found: Sequence[Confirmation]) -> str:
+    """`raci check --stale`: activities unconfirmed for more than one review period, oldest first."""
+    if not found:
+        return "No stale ownership: every activity was confirmed within the last review period.\n"
+    lines = [f"stale: {c.activity}: " + (f"last confirmed {c.at:%Y-%m-%d} by @{c.handle}" if c.at else
+                                          "never confirmed") for c in found]
+    return "\n".join([*lines, f"{len(found)} activit{'y' if len(found) == 1 else 'ies'} with stale ownership"]) + "\n"

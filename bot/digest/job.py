@@ -99,7 +99,7 @@ def preview(*, session: Session, now: datetime, handle: str | None = None,
     ownership = load_ownership(session=session)
     period = schedule.period(now) if schedule else now
     person = ownership.person(handle) if handle else None
-    week = read_week(session=session, schedule=schedule, period=period, now=now)
+    week = read_week(session=session, ownership=ownership, schedule=schedule, period=period, now=now)
     prepared = prepare(ownership, week, schedule=schedule, period=period,
                        directory=directory if person is None else None)
     if person is None:

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from bot.raci_file.model import LETTER_NAMES
 from bot.raci_file.rules import GapKind
+from bot.review.store import Confirmation
 
 
 @dataclass(frozen=True)
@@ -176,10 +177,15 @@ class OrgSummary:
     slowest: tuple[SlowActivity, ...] = ()
     changes: MatrixChanges = MatrixChanges()
     slack_checked: bool = True  # False when nobody asked Slack who is still there
+    away: tuple[AwayPerson, ...] = ()
+    uncovered: tuple[UncoveredHolding, ...] = ()
+    stale: tuple[Confirmation, ...] = ()  # unconfirmed for more than one review period, oldest first
+    usergroup_failures: tuple[tuple[str, str, str], ...] = ()  # (user group, role, error) not synced
 
     @property
     def healthy(self) -> bool:
-        return not (self.gaps or self.vacancies or self.gone or self.unreachable or self.single_points)
+        return not (self.gaps or self.vacancies or self.gone or self.unreachable or self.single_points
+                    or self.uncovered)
 
 
 @dataclass(frozen=True)
@@ -203,3 +209,22 @@ class Impact:
     seats: tuple[Seat, ...]
     direct: tuple[tuple[str, str], ...]  # (activity, letter) assigned to them by name
     involvements: int
+
+
+@dataclass(frozen=True)
+class AwayPerson:
+    """Someone away (`/raci away`) when the digest was prepared, and who covers for them."""
+
+    handle: str
+    name: str
+    until: datetime
+    delegate: str | None  # the delegate's name
+
+
+@dataclass(frozen=True)
+class UncoveredHolding:
+    """An activity's R or A with every holder away and no delegate among them: nobody to ask or page."""
+
+    activity: str
+    letter: str
+    away: tuple[str, ...]  # the names of its holders, all away

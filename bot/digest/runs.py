@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.away.store import active_away
 from bot.digest.content import person_digests
 from bot.digest.model import AuditEntry, OrgSummary, PersonDigest
 from bot.digest.period import Schedule, period_key, schedule_of
@@ -30,11 +31,13 @@ from bot.ownership.index import Ownership
 from bot.ownership.matrix import default_actor, load_ownership
 from bot.raci_file.model import DigestSettings
 from bot.raci_file.rules import holding_handles
+from bot.review.store import stale
 from bot.store import models as m
 from bot.store.db import Store
 from bot.store.digest_models import DigestDelivery, DigestRun
 from bot.store.escalation_models import Escalation
 from bot.store.outbox_policy import DIGEST_DEADLINE_FALLBACK
+from bot.usergroups.sync import failures
 
 log = logging.getLogger(__name__)
 
@@ -117,12 +120,18 @@ class Week:
     escalations: list[EscalationView]
     audit: list[AuditEntry]
     refused: set[str]
+    away: dict[str, Any] = field(default_factory=dict)  # handle -> Away, for the summary
+    stale: list[Any] = field(default_factory=list)  # unconfirmed ownership, oldest first
+    usergroup_failures: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def read_week(*, session: Session, schedule: Schedule | None, period: datetime, now: datetime) -> Week:
+def read_week(*, session: Session, ownership: Ownership, schedule: Schedule | None, period: datetime,
+              now: datetime) -> Week:
     """Read what the digest of `period` is made of, up to `now`."""
     since = window_start(session, schedule, period)
-    return Week(since, week_escalations(session, since, now), audit_since(session, since, now), opted_out(session))
+    return Week(since, week_escalations(session, since, now), audit_since(session, since, now), opted_out(session),
+                away=active_away(session, now=now), stale=stale(session, ownership, now=now),
+                usergroup_failures=failures(session))
 
 
 def prepare(ownership: Ownership, week: Week, *, schedule: Schedule | None, period: datetime,
@@ -136,7 +145,8 @@ def prepare(ownership: Ownership, week: Week, *, schedule: Schedule | None, peri
     since, escalations, audit = week.since, week.escalations, week.audit
     digests = person_digests(ownership, escalations=escalations, audit=audit, period=period, since=since)
     summary = org_summary(ownership, escalations=escalations, audit=audit, gone=gone, period=period, since=since,
-                          slack_checked=directory is not None)
+                          slack_checked=directory is not None, away=week.away,
+                          stale=week.stale, usergroup_failures=week.usergroup_failures)
     recipients, skipped = _recipients(digests, refused=week.refused, gone=gone)
     return Preparation(schedule, period, since, digests, recipients, summary, skipped)
 
@@ -188,7 +198,7 @@ def start_run(store: Store, *, now: datetime, renderer: Renderer, directory: Dep
         return RunStart("too_late", period, key)
     with store.session() as session:
         ownership = load_ownership(session=session)
-        week = read_week(session=session, schedule=schedule, period=period, now=now)
+        week = read_week(session=session, ownership=ownership, schedule=schedule, period=period, now=now)
     prepared = prepare(ownership, week, schedule=schedule, period=period, directory=directory)
     rows = list(_delivery_rows(prepared, renderer, key=key, now=now))
     run = DigestRun(period=key, fires_at=period, since=prepared.since, timezone=schedule.timezone, created_at=now,

@@ -10,6 +10,8 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from bot.away.store import Away
+from bot.digest.away_findings import away_people, uncovered
 from bot.digest.content import escalation_stats
 from bot.digest.impact import Scopes, impact, single_points
 from bot.digest.model import (
@@ -26,6 +28,7 @@ from bot.escalations.views import EscalationView
 from bot.ownership.index import Ownership
 from bot.raci_file.model import Activity, Team, person_ref
 from bot.raci_file.rules import activity_gaps
+from bot.review.store import Confirmation
 
 OWNING = ("R", "A")
 SLOWEST = 5
@@ -36,6 +39,8 @@ GONE_REASONS = {"deleted": "deactivated in Slack", "unknown": "unknown to Slack"
 def org_summary(
     ownership: Ownership, *, escalations: Sequence[EscalationView], audit: Sequence[AuditEntry],
     gone: Mapping[str, str], period: datetime, since: datetime, slack_checked: bool = True,
+    away: Mapping[str, Away] | None = None, stale: Sequence[Confirmation] = (),
+    usergroup_failures: Sequence[tuple[str, str, str]] = (),
 ) -> OrgSummary:
     """Every finding about the matrix and the week; `gone` maps Slack user IDs to "deleted" or "unknown"."""
     scopes = Scopes(ownership)
@@ -46,6 +51,8 @@ def org_summary(
         single_points=tuple(single_points(ownership, scopes=scopes)),
         escalations=escalation_stats(escalations), slowest=tuple(slowest(escalations)),
         changes=matrix_changes(audit), slack_checked=slack_checked,
+        away=tuple(away_people(ownership, away or {})), uncovered=tuple(uncovered(ownership, away or {}, scopes)),
+        stale=tuple(stale), usergroup_failures=tuple(usergroup_failures),
     )
 
 

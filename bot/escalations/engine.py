@@ -98,6 +98,17 @@ def raise_escalation(
     return to_view(row)
 
 
+def paged_users(session: Session, escalation_id: int) -> tuple[str, ...]:
+    """The Slack IDs paged for an escalation so far (queued or sent): they may act on it."""
+    return tuple(session.scalars(select(Notification.recipient).distinct().where(
+        Notification.escalation_id == escalation_id, Notification.kind == "page")))
+
+
+def with_paged(session: Session, row: Escalation) -> EscalationView:
+    """The view with who was paged, for the authority checks (a delegate paged may acknowledge)."""
+    return replace(to_view(row), paged=paged_users(session, row.id))
+
+
 def _locked(session: Session, escalation_id: int) -> Escalation:
     query = select(Escalation).where(Escalation.id == escalation_id)
     if session.get_bind().dialect.name == "postgresql":
@@ -111,7 +122,7 @@ def _locked(session: Session, escalation_id: int) -> Escalation:
 def acknowledge(*, session: Session, escalation_id: int, by: str, now: datetime) -> Outcome:
     """A Responsible or Accountable holder takes it: the clock stops."""
     row = _locked(session, escalation_id)
-    view = to_view(row)
+    view = with_paged(session, row)
     if not view.is_owner(by):
         return Outcome(False, "Only the Responsible or Accountable people of "
                        f"{row.activity} can acknowledge this escalation.", view)
@@ -140,7 +151,7 @@ def cancel(*, session: Session, escalation_id: int, by: str, now: datetime) -> O
 def resolve(*, session: Session, escalation_id: int, by: str, now: datetime) -> Outcome:
     """Close it; the Informed holders get a one-line FYI."""
     row = _locked(session, escalation_id)
-    view = to_view(row)
+    view = with_paged(session, row)
     if not view.may_resolve(by):
         return Outcome(False, "Only the Responsible or Accountable people of "
                        f"{row.activity} (or whoever raised it) can resolve it.", view)
@@ -153,7 +164,7 @@ def _close(session: Session, row: Escalation, *, by: str, now: datetime, note: s
     old = row.status
     row.status, row.closed_at, row.closed_by, row.next_due_at = "resolved", now, by, None
     row.notes = [*(row.notes or []), *([note] if note else [])]
-    if row.acknowledged_at is None and to_view(row).is_owner(by):
+    if row.acknowledged_at is None and with_paged(session, row).is_owner(by):
         row.acknowledged_at, row.acknowledged_by = now, by  # resolving it is the strongest acknowledgement
     session.flush()
     audit(session, row, "changed", {"status": [old, "resolved"], "by": by, **({"note": note} if note else {})},

@@ -22,6 +22,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.away.marking import StatusSource, page_targets, with_statuses
+from bot.away.store import active_away, people_by_handle, statuses_count
 from bot.escalations.engine import audit, enqueue, enqueue_status, to_view
 from bot.escalations.policy import format_duration, step_count, step_letter, step_level, step_round
 from bot.escalations.views import Notifier, Outgoing
@@ -40,40 +42,59 @@ class TickReport:
     waiting: int = 0  # transient failures (Slack down, 429): retried until their deadline
 
 
-def tick(store: Store, notifier: Notifier, *, now: datetime) -> TickReport:
-    """One pass: advance everything due, then deliver pending messages."""
-    advanced = advance_due(store, now=now)
+def tick(store: Store, notifier: Notifier, *, now: datetime, statuses: StatusSource | None = None) -> TickReport:
+    """One pass: advance everything due (away people by Slack status too, with `statuses`), then deliver."""
+    advanced = advance_due(store, now=now, statuses=statuses)
     sent = deliver_pending(store, notifier, now=now)
     return TickReport(advanced=advanced, sent=sent.sent, failed=sent.failed,
                       waiting=sent.retried + sent.rate_limited)
 
 
-def advance_due(store: Store, *, now: datetime, batch: int = 100) -> int:
+def advance_due(store: Store, *, now: datetime, batch: int = 100, statuses: StatusSource | None = None) -> int:
     """Move every due open escalation to its next step, one committed transaction per batch.
 
     This is the ticker's loop, so it opens its own transactions: a batch's claims (row locks on
     PostgreSQL) are released as soon as its messages are in the outbox, not at the end of the pass.
+    Slack statuses (`statuses`) are read first, before any row is locked.
     """
+    if statuses is not None:
+        _read_statuses(store, statuses, now=now, batch=batch)
     total = 0
     while True:
         with store.session() as session:
-            found, moved = advance_batch(session=session, now=now, batch=batch)
+            found, moved = advance_batch(session=session, now=now, batch=batch, statuses=statuses)
         total += moved
         if found < batch or moved == 0:
             return total
 
 
-def advance_batch(*, session: Session, now: datetime, batch: int = 100) -> tuple[int, int]:
+def advance_batch(*, session: Session, now: datetime, batch: int = 100,
+                  statuses: StatusSource | None = None) -> tuple[int, int]:
     """Advance up to `batch` due escalations (a step with nobody to page is skipped at once): (found, moved)."""
     query = (select(Escalation).where(Escalation.status == "open", Escalation.next_due_at <= now)
              .order_by(Escalation.next_due_at, Escalation.id).limit(batch))
     rows = list(session.scalars(skip_locked(query, session)))
-    return len(rows), sum(_advance(session, row, now=now) for row in rows)
+    return len(rows), sum(_advance(session, row, now=now, statuses=statuses) for row in rows)
 
 
-def _advance(session: Session, row: Escalation, *, now: datetime) -> int:
+def _read_statuses(store: Store, statuses: StatusSource, *, now: datetime, batch: int) -> None:
+    """Read the due escalations' holders' Slack statuses before any row is locked: the source caches them, so
+    the locked pass below never waits on Slack while holding a row."""
+    with store.session() as session:
+        if not statuses_count(session):
+            return
+        owners = [to_view(row).owners for row in session.scalars(
+            select(Escalation).where(Escalation.status == "open", Escalation.next_due_at <= now).limit(batch))]
+    with_statuses({}, (h for found in owners for x in ("R", "A") for h in found.get(x, ())), statuses, now=now)
+
+
+def _advance(session: Session, row: Escalation, *, now: datetime, statuses: StatusSource | None = None) -> int:
     """Advance one escalation as far as it goes right now; 0 when another ticker got there first."""
     view = to_view(row)
+    away, people = active_away(session, now=now), people_by_handle(session)
+    if statuses is not None and statuses_count(session):
+        # the source caches each person's status, so a pass reads it once per holder however many escalations
+        away = with_statuses(away, (h for x in ("R", "A") for h in view.owners.get(x, ())), statuses, now=now)
     step, notes, status, due = row.step, list(row.notes or []), "open", now
     steps = step_count(row.repeats)
     pages: list[tuple[int, int, str]] = []
@@ -84,11 +105,13 @@ def _advance(session: Session, row: Escalation, *, now: datetime) -> int:
             notes.append("nobody acknowledged: unanswered" if pages or row.step >= 0 else "nobody to page")
             break
         letter = step_letter(step)
-        recipients = [o.slack_id for o in view.pageable(letter) if o.slack_id]
+        recipients, why = page_targets(view.owners.get(letter, ()), away, people)
+        notes += [w for w in why if w not in notes]
         if not recipients:
             who = "Responsible" if letter == "R" else "Accountable"
-            notes.append(f"level {step_level(step)} skipped: no {who} holder to page")
-            if not any(view.pageable(x) for x in ("R", "A")):
+            reason = "every one is away with no one covering" if why else f"no {who} holder to page"
+            notes.append(f"level {step_level(step)} skipped: {reason}")
+            if not any(page_targets(view.owners.get(x, ()), away, people)[0] for x in ("R", "A")):
                 status, due = "unanswered", None
                 notes.append("nobody to page")
                 break

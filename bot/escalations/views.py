@@ -64,6 +64,7 @@ class EscalationView:
     closed_at: datetime | None
     closed_by: str | None
     deliveries: tuple[DeliveryProblem, ...] = ()  # filled by list_escalations: what is not delivered
+    paged: tuple[str, ...] = ()  # Slack IDs paged so far (delegates of away holders among them)
 
     @property
     def level(self) -> int:
@@ -83,8 +84,10 @@ class EscalationView:
         return tuple(o for o in self.owners.get(letter, ()) if o.slack_id)
 
     def is_owner(self, user: str) -> bool:
-        """Whether this Slack user holds R or A for it: they may acknowledge (and resolve) it."""
-        return any(o.slack_id == user for letter in ("R", "A") for o in self.owners.get(letter, ()))
+        """Whether this Slack user holds R or A for it, or was paged for it (a delegate covering for an away
+        holder): they may acknowledge (and resolve) it."""
+        holders = (o for letter in ("R", "A") for o in self.owners.get(letter, ()))
+        return user in self.paged or any(o.slack_id == user for o in holders)
 
     def may_resolve(self, user: str) -> bool:
         """The owners, and whoever raised it, may resolve it."""

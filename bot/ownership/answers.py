@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 from bot.raci_file.model import Person, Role
@@ -22,6 +23,8 @@ class Holder:
     email: str | None = None
     slack_usergroup: str | None = None  # the role's Slack user group, if any
     vacant: bool = False
+    away_until: datetime | None = None  # away (bot/away): until then, `cover` (a delegate) answers for them
+    cover: Holder | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Holder:
@@ -38,6 +41,8 @@ class Holder:
             "slack_id": self.slack_id,
             "email": self.email,
             "role": self.role,
+            **({"away_until": self.away_until.isoformat(), "cover": self.cover.handle if self.cover else None}
+               if self.away_until else {}),
         }
 
 

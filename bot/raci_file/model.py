@@ -97,6 +97,33 @@ class ChangeSettings:
 
 
 @dataclass
+class AwaySettings:
+    from_slack_status: bool | None = None  # a Slack status such as :palm_tree: marks someone away (default true)
+    line: int | None = field(default=None, compare=False)
+
+    def is_empty(self) -> bool:
+        return self.from_slack_status is None
+
+
+@dataclass
+class ReviewSettings:
+    every: str | None = None  # how often Accountable holders confirm what they own ("90d"); off when None
+    line: int | None = field(default=None, compare=False)
+
+    def is_empty(self) -> bool:
+        return self.every is None
+
+
+@dataclass
+class UsergroupSettings:
+    sync: bool | None = None  # keep each role's slack_usergroup equal to its holders (default false)
+    line: int | None = field(default=None, compare=False)
+
+    def is_empty(self) -> bool:
+        return self.sync is None
+
+
+@dataclass
 class OrgSettings:
     escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
     digest: DigestSettings = field(default_factory=DigestSettings)
@@ -104,12 +131,16 @@ class OrgSettings:
     admins: list[str] = field(default_factory=list)
     learning: LearningSettings = field(default_factory=LearningSettings)
     changes: ChangeSettings = field(default_factory=ChangeSettings)
+    away: AwaySettings = field(default_factory=AwaySettings)
+    review: ReviewSettings = field(default_factory=ReviewSettings)
+    usergroups: UsergroupSettings = field(default_factory=UsergroupSettings)
     line: int | None = field(default=None, compare=False)
     admins_line: int | None = field(default=None, compare=False)
 
     def is_empty(self) -> bool:
         return (self.escalation.is_empty() and self.digest.is_empty() and not self.admins
-                and self.learning.is_empty() and self.changes.is_empty())
+                and self.learning.is_empty() and self.changes.is_empty() and self.away.is_empty()
+                and self.review.is_empty() and self.usergroups.is_empty())
 
 
 @dataclass

@@ -22,6 +22,8 @@ from bot.raci_file.model import (
     Role,
     Team,
 )
+from bot.raci_file.people_settings import FIELDS as PEOPLE_SETTINGS
+from bot.raci_file.people_settings import read_people_settings
 from bot.raci_file.schedule import parse_duration
 from bot.raci_file.yaml_tree import ItemReader, LineList, ReadList
 from bot.slack_syntax import CHANNEL_ID, USER_ID, USERGROUP_ID
@@ -34,7 +36,7 @@ PERSON_FIELDS = frozenset({"handle", "name", "slack_id", "email", "active"})
 ROLE_FIELDS = frozenset({"key", "name", "aliases", "description", "members", "slack_usergroup"})
 TEAM_FIELDS = frozenset({"key", "name", "channels", "members"})
 ACTIVITY_FIELDS = frozenset({"name", "aliases", "description", "raci", "escalation", "learned"})
-SETTINGS_FIELDS = frozenset({"escalation", "digest", "admins", "learning", "changes"})
+SETTINGS_FIELDS = frozenset({"escalation", "digest", "admins", "learning", "changes"}) | PEOPLE_SETTINGS
 CHANGES_FIELDS = frozenset({"from_slack", "expire_after", "file_url"})
 FILE_URL = re.compile(r"https?://[^\s<>|]{1,500}")
 LEARNING_FIELDS = frozenset({"channel", "confirmations"})
@@ -373,6 +375,7 @@ class _Reader:
             settings.learning = self.learning(mapping["learning"], mapping.key_lines["learning"])
         if mapping.get("changes") is not None:
             settings.changes = self.changes(mapping["changes"], mapping.key_lines["changes"])
+        read_people_settings(self, mapping, settings)
         return settings
 
     def changes(self, value: Any, line: int) -> ChangeSettings:

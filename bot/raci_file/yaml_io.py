@@ -20,6 +20,7 @@ from bot.raci_file.model import (
     Role,
     Team,
 )
+from bot.raci_file.people_settings import yaml_fields
 from bot.raci_file.structure import read_streamed
 from bot.raci_file.yaml_scalar import yaml_scalar
 from bot.raci_file.yaml_tree import ItemReader, LineLoader
@@ -193,4 +194,9 @@ def _settings(settings: OrgSettings) -> str:
         _add(change_fields, "expire_after", settings.changes.expire_after)
         _add(change_fields, "file_url", settings.changes.file_url)
         fields.append(("changes", _nested(change_fields, "  ")))
+    for group, values in yaml_fields(settings):
+        group_fields: Fields = []
+        for key, value in values.items():
+            _add(group_fields, key, value)
+        fields.append((group, _nested(group_fields, "  ")))
     return "settings:" + _nested(fields, "").replace(": \n", ":\n") + "\n"

@@ -13,6 +13,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.ownership.live import OwnershipService
 from bot.store.db import Store, current_revision, schema_head
+from bot.usergroups.sync import failures
+
+
+def _failure_text(failed: list[tuple[str, str, str]]) -> str:
+    return "ok" if not failed else "; ".join(f"{group} ({role}): {error}" for group, role, error in failed)
 
 
 class Readiness:
@@ -31,6 +36,7 @@ class Readiness:
                 conn.execute(text("SELECT 1"))
                 revision = current_revision(conn)
             details["database"] = "ok"
+            details["usergroups"] = self._usergroups()
             details["schema"] = "ok" if revision == self.head else f"at {revision}, expected {self.head}"
         except SQLAlchemyError as exc:
             details["database"] = f"unreachable: {type(exc).__name__}"
@@ -39,5 +45,11 @@ class Readiness:
         details["activities"] = len(self.service.snapshot.activities)
         if self.sync_warning:
             details["sync"] = self.sync_warning
+        # a user group Slack refused (free plan, missing scope) is reported here, but does not stop serving
         ready = all(details[check] == "ok" for check in ("database", "schema", "index"))
         return ready, {"ready": ready, **details}
+
+    def _usergroups(self) -> str:
+        """"ok", or each user group whose last sync failed and why."""
+        with self.store.session() as session:
+            return _failure_text(failures(session))

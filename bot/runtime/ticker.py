@@ -15,11 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from bot.away.marking import StatusSource
 from bot.digest.job import DigestReport, Digests
 from bot.escalations.ticker import TickReport
 from bot.escalations.ticker import tick as tick_escalations
 from bot.escalations.views import Notifier
 from bot.outage_log import OutageLog
+from bot.review.job import run_review
 from bot.store.db import Store
 from bot.store.outbox import Outbox, OutgoingMessage
 
@@ -62,6 +64,9 @@ class Ticker:
     messages: Outbox[OutgoingMessage] | None = None  # outbox_messages: learned-phrase approval DMs, ...
     # due work of features that only queue messages (expiring change requests): run before the outbox sends
     chores: tuple[Callable[[datetime], object], ...] = ()
+    statuses: StatusSource | None = None  # Slack statuses that mark holders away when paging
+    reviews: bool = False  # queue each review period's DMs (settings.review.every) before sending
+    usergroups: Callable[[datetime], object] | None = None  # bot/usergroups/step.UsergroupStep
     _stop: threading.Event | None = field(default=None, init=False, repr=False)
 
     def run_once(self) -> TickSummary:
@@ -71,9 +76,13 @@ class Ticker:
 
     def run_escalations(self) -> TickReport:
         """Escalations, then the outbox's other messages (short DMs, sent beside the pages)."""
-        report = tick_escalations(self.store, self.notifier, now=self.clock())
+        report = tick_escalations(self.store, self.notifier, now=self.clock(), statuses=self.statuses)
         for chore in self.chores:
             chore(self.clock())
+        if self.reviews:
+            run_review(self.store, now=self.clock())  # claimed in the database: once per period
+        if self.usergroups is not None:
+            self.usergroups(self.clock())
         if self.messages is not None:
             self.messages.deliver(clock=self.clock)
         return report

@@ -15,6 +15,7 @@ from bot.runtime.ticker import Ticker
 from bot.settings import Settings
 from bot.slack import (
     actions,
+    away,
     changes,
     commands,
     dedup,
@@ -24,7 +25,9 @@ from bot.slack import (
     home,
     learning,
     observability,
+    review,
 )
+from bot.slack.away_status import ClientStatuses, SlackStatusCheck
 from bot.slack.deps import SlackDeps
 from bot.slack.digest_sender import slack_digests
 from bot.slack.directory import PeopleDirectory
@@ -33,8 +36,10 @@ from bot.slack.notifier import SlackNotifier
 from bot.slack.observability import CountingRateLimitHandler, InstrumentedWebClient
 from bot.slack.outbox_transport import slack_messages
 from bot.slack.replies import Replies
+from bot.slack.usergroups import SlackUsergroups
 from bot.store.db import Store
 from bot.store.slack_events import Deduplicator
+from bot.usergroups.step import UsergroupStep
 
 WEB_API_TIMEOUT_SECONDS = 10
 
@@ -55,7 +60,9 @@ def build_ticker(store: Store, client: WebClient, service: OwnershipService | No
     sender = for_outbox(client)
     changes = Changes(service or OwnershipService(store))
     return Ticker(store, SlackNotifier(sender), digests=slack_digests(store, sender),
-                  messages=slack_messages(store, sender), chores=(lambda now: changes.expire(now=now),))
+                  messages=slack_messages(store, sender), statuses=ClientStatuses(SlackStatusCheck(), sender),
+                  reviews=True, usergroups=UsergroupStep(store, SlackUsergroups(sender)),
+                  chores=(lambda now: changes.expire(now=now),))
 
 
 def outbox_client(settings: Settings) -> WebClient:
@@ -86,11 +93,12 @@ def create_app(settings: Settings, service: OwnershipService, store: Store, *,
         listener_executor=listener_executor,
     )
     directory = PeopleDirectory(service)
+    statuses = ClientStatuses(SlackStatusCheck(), client)  # one cache for answers and pages
     desk = EscalationDesk(service=service, store=store, directory=directory,
-                          notifier=SlackNotifier(for_outbox(client)))
+                          notifier=SlackNotifier(for_outbox(client)), statuses=statuses)
     deps = SlackDeps(service=service, store=store, replies=Replies(service, directory, desk),
                      dedup=Deduplicator(store), escalations=desk)
     observability.register(app)  # first: every later middleware and listener logs with the request's ids
-    for module in (errors, dedup, commands, events, actions, escalations, home, learning, changes):
+    for module in (errors, dedup, commands, events, actions, escalations, home, learning, changes, away, review):
         module.register(app, deps)
     return app

@@ -22,6 +22,7 @@ from bot.escalations.ticker import outbox, tick
 from bot.escalations.views import EscalationView, Notifier
 from bot.ownership.answers import Answer
 from bot.ownership.live import OwnershipService
+from bot.slack.away_status import ClientStatuses
 from bot.slack.blocks.escalation import list_lines, preview_text
 from bot.slack.blocks.escalation_forms import choose_activity_message, usage_message
 from bot.slack.blocks.kit import Message, context, escape, section, sections_of_lines
@@ -60,11 +61,12 @@ class EscalationDesk:
     """Turns Slack requests into escalations, and clicks into acknowledgements and resolutions."""
 
     def __init__(self, *, service: OwnershipService, store: Store, directory: PeopleDirectory,
-                 notifier: Notifier) -> None:
+                 notifier: Notifier, statuses: ClientStatuses | None = None) -> None:
         self.service = service
         self.store = store
         self.directory = directory
         self.notifier = notifier
+        self.statuses = statuses
 
     def from_text(self, text: str, *, origin: Origin, client: WebClient) -> Message:
         """`/raci escalate QUERY: PROBLEM` and `@raci escalate QUERY: PROBLEM`."""
@@ -135,7 +137,7 @@ class EscalationDesk:
     def _tick(self) -> None:
         try:
             for _ in range(FOLLOW_UP_PASSES + 1):
-                if not tick(self.store, self.notifier, now=datetime.now(UTC)).waiting:
+                if not tick(self.store, self.notifier, now=datetime.now(UTC), statuses=self.statuses).waiting:
                     return
                 # Slack asked us to wait (429, a blip): a short wait is followed here, so a page is not left
                 # for the next periodic tick; a long one is the periodic ticker's.

@@ -17,10 +17,12 @@ from sqlalchemy import select
 
 from bot.changes import notices as change_notices
 from bot.learning import notices
+from bot.review.job import REQUEST as REVIEW_REQUEST
 from bot.slack.blocks import changes as change_blocks
 from bot.slack.blocks import learning as learning_blocks
 from bot.slack.blocks.kit import Message
 from bot.slack.blocks.payloads import PhraseApproval, PhraseDecision
+from bot.slack.blocks.review import review_message
 from bot.slack.delivery_log import DeliveryLog
 from bot.slack.notifier import api_failure, network_failure
 from bot.store.db import Store
@@ -40,6 +42,7 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], Message]] = {
     change_notices.OUTCOME: change_blocks.outcome_message,
     change_notices.APPLIED: change_blocks.applied_message,
     change_notices.FYI: change_blocks.fyi_message,
+    REVIEW_REQUEST: review_message,
 }
 
 

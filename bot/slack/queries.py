@@ -75,8 +75,18 @@ class ListChanges:
 
 
 
+@dataclass(frozen=True)
+class SetAway:
+    text: str  # "[@someone] until <date> [delegate @someone]"
+
+
+@dataclass(frozen=True)
+class Back:
+    person: str  # "" for the asker
+
+
 Query = (Help | ListActivities | WhoIs | RoleHolders | Ask | Escalate | ListEscalations | DigestPreference
-         | ShowMatrix | Teach | Forget | ChangeOwners | ListChanges)
+         | ShowMatrix | Teach | Forget | ChangeOwners | ListChanges | SetAway | Back)
 
 
 def strip_bot_mention(text: str) -> str:
@@ -114,6 +124,10 @@ def parse_query(text: str) -> Query:
         return ChangeOwners(rest)
     if verb == "changes" and not rest:
         return ListChanges()
+    if verb == "away" and (not rest or "until" in rest.casefold().split()):
+        return SetAway(rest)
+    if verb == "back" and (not rest or rest.startswith(("<@", "@"))):
+        return Back(rest)
     if verb == "forget":
         return Forget(rest)
     if verb == "digest" and rest.casefold() in {"", "on", "off"}:

@@ -20,6 +20,7 @@ from bot.ownership.answers import Holder, holder_of
 from bot.ownership.index import Ownership
 from bot.ownership.live import OwnershipService
 from bot.raci_file.model import Activity, Person, Role, person_ref
+from bot.slack.away_desk import AwayDesk
 from bot.slack.blocks.answer import answer_message
 from bot.slack.blocks.digest import preference_reply
 from bot.slack.blocks.help import help_message
@@ -35,6 +36,7 @@ from bot.slack.matrix_files import ON_ITS_WAY, MatrixFiles
 from bot.slack.observability import count_answer
 from bot.slack.queries import (
     Ask,
+    Back,
     ChangeOwners,
     DigestPreference,
     Escalate,
@@ -45,6 +47,7 @@ from bot.slack.queries import (
     ListEscalations,
     Query,
     RoleHolders,
+    SetAway,
     ShowMatrix,
     Teach,
     WhoIs,
@@ -52,6 +55,7 @@ from bot.slack.queries import (
     slack_user_id,
     split_team,
 )
+from bot.slack.review_desk import ReviewDesk
 from bot.slack_syntax import is_channel
 
 
@@ -73,8 +77,10 @@ class Replies:
         self.directory = directory
         self.escalations = escalations
         self.matrix_files = MatrixFiles(service)
+        self.away = AwayDesk(service, directory, statuses=escalations.statuses.check if escalations.statuses else None)
         self.learning = LearningDesk(Learning(service), directory, self)
         self.changes = ChangeDesk(Changes(service), directory)
+        self.review = ReviewDesk(service, directory)
 
     def to_text(self, text: str, *, asker: Asker, client: WebClient,
                 progress: Callable[[Message], None] | None = None) -> Message:
@@ -117,6 +123,10 @@ class Replies:
                 return self.change(activity, client=client)
             case ListChanges():
                 return self.changes.listing()
+            case SetAway(text=text):
+                return self.away.set(text, user=asker.user, client=client)
+            case Back(person=person):
+                return self.away.back(person, user=asker.user, client=client)
             case Ask(text=text):
                 return self.answer(text, asker=asker, client=client)
             case _:
@@ -127,8 +137,8 @@ class Replies:
         ownership = self.service.current
         query, team = split_team(text, {t.key: t.name for t in ownership.doc.teams})
         answer = count_answer(self.service.answer(query, team=team, channel=asker.channel))
-        return answer_message(self.directory.resolve(answer, client), shareable=asker.shareable,
-                              **self._change_button())
+        return answer_message(self.away.mark(self.directory.resolve(answer, client), client),
+                              shareable=asker.shareable, **self._change_button())
 
     def activity(self, name: str, *, team: str | None, client: WebClient, shareable: bool = True,
                  shared_by: str | None = None) -> Message:
@@ -137,8 +147,8 @@ class Replies:
             answer = self.service.current.answer_activity(name, team=team)
         except RaciError as exc:
             return note_message(str(exc))
-        return answer_message(self.directory.resolve(answer, client), shareable=shareable, shared_by=shared_by,
-                              **self._change_button())
+        return answer_message(self.away.mark(self.directory.resolve(answer, client), client), shareable=shareable,
+                              shared_by=shared_by, **self._change_button())
 
     def _change_button(self) -> dict[str, Any]:
         """How answers offer changes: "Suggest a change", or "Edit the RACI file in git" when proposals are off."""
@@ -206,7 +216,7 @@ class Replies:
         if person is None:
             return not_in_matrix_view()
         view = home_view(_profile(self.service.current, person))
-        pending = self.learning.home_blocks(user, client)
+        pending = [*self.away.home_blocks(user, client), *self.learning.home_blocks(user, client)]
         if pending:
             view["blocks"] = fit([*pending, divider(), *view["blocks"]], limit=MAX_VIEW_BLOCKS)
         return view

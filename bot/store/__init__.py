@@ -11,4 +11,5 @@ from bot.store import (  # noqa: F401
     learning_models,
     models,
     outbox_models,
+    people_models,
 )

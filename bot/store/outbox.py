@@ -359,12 +359,13 @@ class MessageQueue(Queue[OutgoingMessage]):
 
 
 def enqueue_message(session: Session, *, kind: str, key: str, recipient: str, payload: dict[str, Any],
-                    now: datetime, deadline: datetime | None = None) -> bool:
-    """Add a message to the outbox in the caller's transaction unless its key is there; True if added."""
+                    now: datetime, deadline: datetime | None = None, not_before: datetime | None = None) -> bool:
+    """Add a message to the outbox in the caller's transaction unless its key is there; True if added.
+    `not_before` spaces out a batch queued at once (review DMs), so a pass sends them paced."""
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None:
         return False
     session.add(OutboxMessage(kind=kind, key=key, recipient=recipient, payload=payload, state="pending",
-                              attempts=0, rate_limited=0, next_attempt_at=now,
+                              attempts=0, rate_limited=0, next_attempt_at=not_before or now,
                               deadline=deadline if deadline is not None else now + policy.PAGE_DEADLINE,
                               created_at=now))
     return True

@@ -22,6 +22,7 @@ from bot.raci_file.model import (
     Role,
     Team,
 )
+from bot.raci_file.people_settings import people_settings_from_rows
 from bot.store import learning_models as lm
 from bot.store import models as m
 
@@ -163,7 +164,7 @@ def _read_settings(session: Session) -> OrgSettings:
     digest = values.get("digest") or {}
     learning = values.get("learning") or {}
     changes = values.get("changes") or {}
-    return OrgSettings(
+    settings = OrgSettings(
         escalation=EscalationPolicy(ack_timeout=escalation.get("ack_timeout"),
                                     repeats=escalation.get("repeats")),
         digest=DigestSettings(schedule=digest.get("schedule"), timezone=digest.get("timezone"),
@@ -173,3 +174,5 @@ def _read_settings(session: Session) -> OrgSettings:
         changes=ChangeSettings(from_slack=changes.get("from_slack"), expire_after=changes.get("expire_after"),
                                file_url=changes.get("file_url")),
     )
+    people_settings_from_rows(values, settings)
+    return settings

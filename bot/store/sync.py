@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.raci_file.diff import Change, diff_definitions, diff_extras
 from bot.raci_file.model import RaciDocument
+from bot.raci_file.people_settings import people_settings_rows
 from bot.store import models as m
 from bot.store.activity_sync import plan_activities, write_activities
 from bot.store.audit import AuditWriter
@@ -202,4 +203,5 @@ def _write_settings(session: Session, new: RaciDocument) -> None:
     if not changes.is_empty():
         rows.append({"key": "changes", "value": {"from_slack": changes.from_slack,
                                                  "expire_after": changes.expire_after, "file_url": changes.file_url}})
+    rows += people_settings_rows(new.settings)
     _insert(session, m.OrgSetting, rows)

@@ -7,8 +7,10 @@
         [call] = slack.wait_for("chat.postMessage", lambda c: c.params["channel"] == "C1")
 
 Answers: auth.test, chat.postMessage/postEphemeral/update, views.publish/open, users.lookupByEmail
-(from `directory`, else users_not_found), users.info (from `profiles`), apps.connections.open (returns
-`socket_url`), conversations.open, and the file upload flow of files_upload_v2: files.getUploadURLExternal
+(from `directory`, else users_not_found), users.info (from `profiles`; a profile's "tz" is the user's
+time zone), users.profile.get (the same profiles: status_emoji, status_text, status_expiration),
+usergroups.users.update (recorded, ok), apps.connections.open (returns `socket_url`), conversations.open,
+and the file upload flow of files_upload_v2: files.getUploadURLExternal
 answers an upload URL on this server, the bytes POSTed there are kept, files.completeUploadExternal shares
 them (`uploaded()` lists the files with their bytes, title and where they were shared).
 `rate_limit(method, times)` answers the next calls with 429 and
@@ -196,6 +198,9 @@ class FakeSlackApi:
             "views.open": lambda: {"view": {"id": "V" + ts.replace(".", ""), **(params.get("view") or {})}},
             "users.lookupByEmail": lambda: self._lookup(params.get("email", "")),
             "users.info": lambda: self._user(params.get("user", "")),
+            "users.profile.get": lambda: {"profile": self._user(params.get("user", ""))["user"]["profile"]},
+            "usergroups.users.update": lambda: {"usergroup": {"id": params.get("usergroup"),
+                                                              "users": str(params.get("users", "")).split(",")}},
             "users.list": lambda: self._users_page(int(params.get("limit") or 200), params.get("cursor") or "0"),
             "apps.connections.open": lambda: {"url": self.socket_url},
             "files.getUploadURLExternal": lambda: self._upload_url(params),
@@ -254,7 +259,9 @@ class FakeSlackApi:
     def _user(self, user_id: str) -> dict[str, Any]:
         if user_id not in self.profiles:
             raise _SlackError("user_not_found")
-        return {"user": {"id": user_id, "team_id": self.team_id, "profile": dict(self.profiles[user_id])}}
+        profile = dict(self.profiles[user_id])
+        tz = {"tz": profile["tz"]} if "tz" in profile else {}  # Slack puts the time zone beside the profile
+        return {"user": {"id": user_id, "team_id": self.team_id, "profile": profile, **tz}}
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self

@@ -40,4 +40,4 @@ def test_manifest_declares_the_command_events_interactivity_and_app_home(manifes
 def test_manifest_asks_for_the_least_bot_scopes(manifest: dict) -> None:
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == sorted([
         "commands", "app_mentions:read", "chat:write", "im:history", "users:read", "users:read.email",
-        "files:write", "im:write"])
+        "files:write", "im:write", "users.profile:read", "usergroups:write"])

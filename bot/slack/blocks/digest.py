@@ -126,7 +126,9 @@ def _vacancy_line(v: Any) -> str:
 def _overview(s: OrgSummary) -> str:
     counts = [(len(s.gaps), "ownership gaps"), (len(s.vacancies), "vacant roles"),
               (len(s.gone), "people gone from Slack"), (len(s.unreachable), "people Slack cannot find"),
-              (len(s.single_points), "single points of failure")]
+              (len(s.single_points), "single points of failure"),
+              (len(s.uncovered), "holdings nobody covers"), (len(s.stale), "activities with stale ownership"),
+              (len(s.usergroup_failures), "user groups not in sync"), (len(s.away), "people away")]
     found = " · ".join(f"{n} {label}" for n, label in counts if n)
     status = found or ":white_check_mark: ownership is healthy"
     return f"*{s.people} people · {s.activities} activities* — {status}"
@@ -155,6 +157,7 @@ def summary_blocks(s: OrgSummary) -> list[Block]:
                  f"Accountable for {p.only_accountable} — `raci impact {p.handle}`" for p in s.single_points]
         blocks.append(_listing(f"*Single points of failure* ({len(s.single_points)})", lines,
                                more="`raci impact HANDLE` shows each", limit=MAX_FINDINGS))
+    blocks += _away_blocks(s)
     blocks.append(section(_escalations(s)))
     blocks.append(_changes(s))
     notes = ["`raci check` lists every finding; `raci impact HANDLE` shows what a departure would leave."]
@@ -162,6 +165,31 @@ def summary_blocks(s: OrgSummary) -> list[Block]:
         notes.insert(0, "Slack accounts were not checked this time.")
     blocks.append(context(*notes))
     return fit(blocks)
+
+
+def _away_blocks(s: OrgSummary) -> list[Block]:
+    blocks = []
+    if s.away:
+        lines = [f"• {escape(p.name)} (@{p.handle}) until {_day(p.until)}"
+                 + (f" — {escape(p.delegate)} covers" if p.delegate else " — no delegate") for p in s.away]
+        blocks.append(_listing(f"*Away* ({len(s.away)})", lines, more="the App Home of each shows it",
+                               limit=MAX_FINDINGS))
+    if s.uncovered:
+        lines = [f"• {escape(u.activity)} ({u.letter}): {escape(', '.join(u.away))} away, no delegate"
+                 for u in s.uncovered]
+        blocks.append(_listing(f"*Responsible or Accountable with nobody covering* ({len(s.uncovered)})", lines,
+                               more="`/raci away … delegate @someone` names a cover", limit=MAX_FINDINGS))
+    if s.stale:
+        lines = [f"• {escape(c.activity)} — " + (f"last confirmed {_day(c.at)} {c.at:%Y} by @{escape(c.handle or '')}"
+                                                 if c.at else "never confirmed") for c in s.stale]
+        blocks.append(_listing(f"*Stale ownership: unconfirmed for more than one review period* ({len(s.stale)})",
+                               lines, more="`raci check --stale` lists them all", limit=MAX_FINDINGS))
+    if s.usergroup_failures:
+        lines = [f"• `{escape(group)}` ({escape(role)}): {escape(error)}"
+                 for group, role, error in s.usergroup_failures]
+        blocks.append(_listing(f"*User groups not kept in sync* ({len(s.usergroup_failures)})", lines,
+                               more="`/readyz` lists them all", limit=MAX_FINDINGS))
+    return blocks
 
 
 def _escalations(s: OrgSummary) -> str:

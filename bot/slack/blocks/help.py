@@ -11,6 +11,7 @@ USAGE = [
     ("`/raci who @someone`", "what someone is Responsible, Accountable, Consulted or Informed for"),
     ("`/raci role <role>`", "who holds a role — `/raci role ML Engineer`"),
     ("`/raci matrix [filter | team]`", "the matrix as a picture, sent to you by DM — `/raci matrix data`"),
+    ("`/raci away until <date> [delegate @someone]`", "mark yourself away; `/raci back` ends it"),
     ("`/raci escalate <activity>: <what is wrong>`", "page the owners — Responsible first, then Accountable"),
     ("`/raci escalations`", "open escalations about your activities"),
     ("`/raci digest off|on`", "stop or restart your weekly ownership digest"),
