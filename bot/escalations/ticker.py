@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.escalations.engine import audit, enqueue, enqueue_status, to_view
 from bot.escalations.policy import format_duration, step_count, step_letter, step_level, step_round
 from bot.escalations.views import Notifier, Outgoing
-from bot.store.db import Store
+from bot.store.db import Store, rows_changed
 from bot.store.escalation_models import Escalation, Notification
 from bot.store.outbox import Delivery, Outbox, Queue, SendReport, Verdict, skip_locked
 
@@ -84,12 +84,13 @@ def _advance(session: Session, row: Escalation, *, now: datetime) -> int:
             continue
         pages += [(step_level(step), step_round(step), r) for r in recipients]
         due = now + view.ack_timeout
-    claimed = session.execute(
+    claimed = rows_changed(
+        session,
         update(Escalation).where(Escalation.id == row.id, Escalation.step == row.step,
                                  Escalation.status == "open")
         .values(step=step, status=status, next_due_at=due, notes=notes)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     if not claimed:
         return 0
     session.refresh(row)
