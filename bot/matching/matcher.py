@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from bot.matching import thresholds as t
 from bot.matching.index import LEARNED, ActivityIndex
-from bot.matching.model import AMBIGUOUS, MATCH, NONE, ActivityText, Candidate, MatchResult
+from bot.matching.model import AMBIGUOUS, MATCH, NONE, ActivityText, Candidate, MatchResult, MatchStatus
 from bot.matching.scoring import Fit, Slot, fit_activity, query_slots
 
 _NOTHING = MatchResult(NONE, None, 0.0, ())
@@ -97,7 +97,7 @@ class Matcher:
         suggestions = [fit for fit in fits[: t.MAX_SUGGESTIONS] if fit.score >= t.SUGGEST_MIN]
         return self._result(NONE, top, suggestions)
 
-    def _result(self, status: str, top: Fit, listed: list[Fit]) -> MatchResult:
+    def _result(self, status: MatchStatus, top: Fit, listed: list[Fit]) -> MatchResult:
         names = self._index.names
         if status == MATCH:
             listed = [fit for fit in listed if fit.score >= t.SUGGEST_MIN]
