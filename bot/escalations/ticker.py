@@ -63,7 +63,8 @@ def advance_due(store: Store, *, now: datetime, batch: int = 100) -> int:
 def _advance(session: Session, row: Escalation, *, now: datetime) -> int:
     """Advance one escalation as far as it goes right now; 0 when another ticker got there first."""
     view = to_view(row)
-    step, notes, status, due = row.step, list(row.notes or []), "open", now
+    step, notes, status = row.step, list(row.notes or []), "open"
+    due: datetime | None = now
     steps = step_count(row.repeats)
     pages: list[tuple[int, int, str]] = []
     while due is not None and due <= now and status == "open":
