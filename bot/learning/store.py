@@ -106,12 +106,12 @@ def _sync_activity(session: Session, activity: int, name: str, phrases: list[str
             session.execute(delete(lm.LearnedPhrase).where(lm.LearnedPhrase.id == row.id))
             changes.append(Change("learned", name, "removed", {"phrase": row.phrase}))
     for k, phrase in wanted.items():
-        row = stored.get(k)
-        if row is None:
+        known = stored.get(k)
+        if known is None:
             session.add(lm.LearnedPhrase(activity_id=activity, phrase=phrase, phrase_key=k, status=lm.ACTIVE,
                                          pickers=[], proposed_by="import", proposed_at=now(), source="import"))
-        elif row.status != lm.ACTIVE:
-            row.status, row.decided_by, row.decided_at = lm.ACTIVE, "import", now()
+        elif known.status != lm.ACTIVE:
+            known.status, known.decided_by, known.decided_at = lm.ACTIVE, "import", now()
         else:
             continue
         changes.append(Change("learned", name, "added", {"phrase": phrase}))
