@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.slack.blocks.learning import Asked
+from bot.slack.blocks.learning import Asked, unescape
 from bot.slack.blocks.payloads import ActivityRef, AnswerAction, ListAction, ListPage, decode
 
 if TYPE_CHECKING:
@@ -36,7 +35,7 @@ def register(app: App, deps: SlackDeps) -> None:
         ephemeral = bool(container.get("is_ephemeral"))
         question = value.get("question")
         if isinstance(question, str):  # an answer to a question we could not answer: the pick also teaches it
-            asked = Asked(question=Asked.decode(json.dumps({"question": question})).question, team=ref.team)
+            asked = Asked(question=unescape(question), team=ref.team)
             message = deps.replies.learning.asker_picked(asked, ref.activity, user=body["user"]["id"],
                                                          channel=container.get("channel_id"), client=client,
                                                          shareable=ephemeral)

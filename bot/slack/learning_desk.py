@@ -6,7 +6,7 @@ service and returns the message to show. Approval DMs go through the outbox, nev
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -57,7 +57,7 @@ class LearningDesk:
             return Person(user, slack_user=user)
         return Person(f"@{found.handle}", found.handle, slack_user=user)
 
-    def options(self, typed: str) -> list[dict]:
+    def options(self, typed: str) -> list[dict[str, Any]]:
         return blocks.activity_options(picker_names(self.learning.service.current, typed))
 
     def asker_picked(self, asked: Asked, activity: str, *, user: str, channel: str | None, client: WebClient,
@@ -128,7 +128,7 @@ class LearningDesk:
         names = ", ".join(p.activity for p in forgotten)
         return note_message(f"Forgot “{forgotten[0].phrase}” ({names}).")
 
-    def home_blocks(self, user: str, client: WebClient) -> list[dict]:
+    def home_blocks(self, user: str, client: WebClient) -> list[dict[str, Any]]:
         """App Home's pending phrases for an Accountable holder (or admin), with Approve and Reject."""
         pending = self.learning.pending_for(self.person(user, client))
         shown = [{"phrase_id": p.id, "phrase": p.phrase, "activity": p.activity, "asker": p.proposed_by}

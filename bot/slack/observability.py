@@ -122,7 +122,7 @@ class CountingRateLimitHandler(RetryHandler):
 class InstrumentedWebClient(WebClient):
     """A WebClient that counts every call by method and error."""
 
-    def api_call(self, api_method: str, *args: Any, **kwargs: Any) -> SlackResponse:  # type: ignore[override]
+    def api_call(self, api_method: str, *args: Any, **kwargs: Any) -> SlackResponse:
         try:
             response = super().api_call(api_method, *args, **kwargs)
         except SlackApiError as exc:

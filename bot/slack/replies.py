@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import assert_never
+from typing import Any, assert_never
 
 from slack_sdk import WebClient
 
@@ -163,7 +163,7 @@ class Replies:
         role = ownership.role(text)
         return role_message(self._role_view(ownership, role, client))
 
-    def home(self, user: str, *, client: WebClient) -> dict:
+    def home(self, user: str, *, client: WebClient) -> dict[str, Any]:
         """The App Home view for `user`."""
         person = self.directory.person_for_user(user, client)
         if person is None:
