@@ -330,11 +330,8 @@ def _ask(args: argparse.Namespace, out: TextIO) -> int:
         ownership = load_ownership(session=session)
     if args.team:
         ownership.team(args.team)  # an unknown team is a mistake, said once before any answer
-    queries: Iterator[str]
-    if args.query == ["-"]:
-        queries = (line.rstrip("\r\n") for line in sys.stdin)
-    else:
-        queries = iter([" ".join(args.query)])
+    from_stdin = args.query == ["-"]
+    queries: Iterator[str] = (line.rstrip("\r\n") for line in sys.stdin) if from_stdin else iter([" ".join(args.query)])
     for query in queries:
         answer = ownership.answer(query, team=args.team)
         out.write(json.dumps(answer.to_json()) + "\n" if args.json else render.answer_text(answer))

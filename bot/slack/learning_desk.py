@@ -6,6 +6,7 @@ service and returns the message to show. Approval DMs go through the outbox, nev
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
@@ -76,11 +77,9 @@ class LearningDesk:
         answer = self.replies.activity(activity, team=asked.team, client=client, shareable=False)
         if asked.asker:
             intro = blocks.helper_answer_intro(user, asked.channel)
-            try:
+            with contextlib.suppress(SlackApiError):  # the pick still teaches; the post below says who answered
                 client.chat_postMessage(channel=asked.asker, text=f"{intro} {answer.text}",
                                         blocks=[section(intro), *answer.blocks])
-            except SlackApiError:
-                pass  # the pick still teaches; the post below says who answered
         self.learning.pick(question=asked.question, activity=activity, person=self.person(user, client),
                            source=asked.channel, now=utcnow())
         return blocks.channel_closed_message(asked, by=user, activity=activity)
