@@ -209,7 +209,7 @@ class Outbox(Generic[M]):
             return None
         try:
             delivery = self.transport.send(renewed.message)
-        except Exception as exc:
+        except Exception as exc:  # a transport bug must not stop the others; retried as transient
             log.exception("%s message %s: sending raised", self.queue.name, claimed.id)
             delivery = Delivery(ok=False, error=f"{type(exc).__name__}: {exc}")
         self.record(renewed, delivery, now=clock(), report=report)
