@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, Literal
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
@@ -21,13 +23,24 @@ ACTIVE_ACTION = "learned"
 PENDING_ACTION = "learned_pending"
 
 KeyOf = Callable[[str], str]
+PhraseDecision = Literal["proposed", "confirmed", "approved", "rejected", "forgot", "taught"]
 
 
-def audit(session: Session, *, phrase: lm.LearnedPhrase, activity: str, change: str, actor: str,
+@dataclass(frozen=True, slots=True)
+class PhraseAudit:
+    """An audit entry about a learned phrase: what happened to it is no file diff's added/changed/removed."""
+
+    subject_type: str
+    subject: str
+    change: PhraseDecision
+    details: dict[str, Any]
+
+
+def audit(session: Session, *, phrase: lm.LearnedPhrase, activity: str, change: PhraseDecision, actor: str,
           source: str | None, active: bool) -> None:
     """One audit entry about a phrase: proposed, confirmed, approved, rejected, forgot, taught."""
     details = {"phrase": phrase.phrase, "status": phrase.status, "pickers": list(phrase.pickers or [])}
-    record_changes(session, [Change("learned", activity, change, details)],  # type: ignore[arg-type]
+    record_changes(session, [PhraseAudit("learned", activity, change, details)],
                    actor=actor, source=source, action=ACTIVE_ACTION if active else PENDING_ACTION)
 
 

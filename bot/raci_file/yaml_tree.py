@@ -86,7 +86,7 @@ def _error(message: str, event: Event) -> ConstructorError:
     return ConstructorError(None, None, message, event.start_mark)  # type: ignore[arg-type]
 
 
-class LineLoader(_BaseLoader):  # type: ignore[misc]
+class LineLoader(_BaseLoader):  # type: ignore[misc]  # the base is picked at import: libyaml's when present
     """A safe loader (libyaml when present) that builds LineDict/LineList straight from parser events.
 
     Skipping node composition and the generic constructor keeps the per-item Python work small,
