@@ -14,7 +14,8 @@ root = Path(__file__).resolve().parent.parent
 project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
 wanted = [Requirement(r) for r in [*project["dependencies"], *project["optional-dependencies"]["test"]]]
 pinned: dict[str, list[str]] = {}
-for name, version in re.findall(r"^([A-Za-z0-9._-]+)==([^\s;\\]+)", (root / "requirements-test.lock").read_text(), re.M):
+lock = (root / "requirements-test.lock").read_text()
+for name, version in re.findall(r"^([A-Za-z0-9._-]+)==([^\s;\\]+)", lock, re.M):
     pinned.setdefault(canonicalize_name(name), []).append(version)
 stale = [str(r) for r in wanted
          if not any(r.specifier.contains(v, prereleases=True) for v in pinned.get(canonicalize_name(r.name), []))]
