@@ -1,5 +1,6 @@
 # raci-bot's Slack app: python app.py (HTTP on $PORT, or Socket Mode when SLACK_APP_TOKEN is set).
-# Install steps match .ci/run: a venv, then `pip install -e .` of the repository copied to /app.
+# Install steps match .ci/run: a venv, the hashed lock (requirements.lock: the app without the test extra),
+# then the project itself without dependencies (a normal, non-editable install).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -15,11 +16,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10001 raci && mkdir /data && chown raci /data
 
 WORKDIR /app
+COPY requirements.lock ./
+RUN python -m venv .venv && .venv/bin/pip install -q --require-hashes -r requirements.lock
 COPY pyproject.toml README.md alembic.ini app.py ./
 COPY bot ./bot
 COPY migrations ./migrations
 COPY data ./data
-RUN python -m venv .venv && .venv/bin/pip install -q -e .
+RUN .venv/bin/pip install -q --no-deps .
 
 USER raci
 VOLUME ["/data"]

@@ -69,7 +69,7 @@ def _load(store: Store) -> Ownership:
         return load_ownership(session=session)
 
 
-def timed(label: str, fn):  # noqa: ANN001, ANN201 - a benchmark helper
+def timed(label: str, fn):
     started = time.perf_counter()
     result = fn()
     print(f"  {label:<52} {time.perf_counter() - started:7.2f} s", flush=True)

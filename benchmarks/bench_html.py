@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bot.matrix_view.html import render_page  # noqa: E402 - after the path is set
-from tests.matrix_view.big_matrix import big_ownership  # noqa: E402
-from tests.matrix_view.chromium import chromium, unavailable  # noqa: E402
+from bot.matrix_view.html import render_page
+from tests.matrix_view.big_matrix import big_ownership
+from tests.matrix_view.chromium import chromium, unavailable
 
 LOAD = """const n = performance.getEntriesByType('navigation')[0];
 return {load: n.loadEventEnd - n.startTime, parsed: n.domContentLoadedEventEnd - n.startTime};"""

@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.pg_schemas import new_schema  # noqa: E402 - after the path is set
+from tests.pg_schemas import new_schema
 
 WORDS = ("data model feature pipeline deploy monitor alert billing search ranking payments fraud ledger "
          "invoice report dashboard cluster gateway cache queue stream backup restore audit access token "

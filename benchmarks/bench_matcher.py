@@ -26,8 +26,8 @@ from rapidfuzz import fuzz, process, utils
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.matching import ActivityText, Matcher  # noqa: E402
-from bot.matching.normalize import stem  # noqa: E402
+from bot.matching import ActivityText, Matcher
+from bot.matching.normalize import stem
 
 QUALIFIERS = """
 emea amer apac latam mobile web desktop partner merchant customer vendor employee internal public
@@ -71,8 +71,10 @@ def make_activities(count: int, rng: random.Random) -> list[ActivityText]:
         qualifier, obj, action = rng.choice(QUALIFIERS), rng.choice(OBJECTS), rng.choice(ACTIONS)
         if shape < 0.85:
             words = [qualifier, obj, action]
+        elif shape < 0.95:
+            words = [obj, action]
         else:
-            words = [obj, action] if shape < 0.95 else [qualifier, obj]
+            words = [qualifier, obj]
         # Names must stay distinct once read: "labels labeling" is one word twice, and
         # "search ranking" and "ranking search" read the same.
         key = frozenset(stem(word) for word in words)

@@ -17,11 +17,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bot.digest.trend import HealthPoint  # noqa: E402 - after the path is set
-from bot.matrix_view.picture import matrix_picture  # noqa: E402
-from bot.matrix_view.png import trend_png  # noqa: E402
-from tests.matrix_view.big_matrix import big_ownership  # noqa: E402
-from tests.matrix_view.conftest import seed_ownership  # noqa: E402
+from bot.digest.trend import HealthPoint
+from bot.matrix_view.picture import matrix_picture
+from bot.matrix_view.png import trend_png
+from tests.matrix_view.big_matrix import big_ownership
+from tests.matrix_view.conftest import seed_ownership
 
 
 def timed(render: Callable[[], bytes], runs: int) -> tuple[float, float, int]:

@@ -29,7 +29,7 @@ from bot.matching import (  # noqa: E402
     ActivityText,
     Matcher,
     MatchResult,
-    thresholds,  # noqa: E402
+    thresholds,
 )
 from bot.matching.scoring import fit_activity, query_slots  # noqa: E402
 

@@ -8,6 +8,7 @@ method or response_url POST), the request's wall time, and for the 100 MB body t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import http.client
@@ -61,10 +62,8 @@ def send(port: int, body: bytes, headers: dict[str, str], *, chunked: bool = Fal
             except OSError:
                 pass  # the server answered and closed before the whole body was sent
         else:
-            try:
+            with contextlib.suppress(OSError):  # as above: the answer may come before the whole body
                 conn.request("POST", "/slack/events", body=body, headers=headers)
-            except OSError:
-                pass
         return conn.getresponse().status
     except OSError:
         return 0

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -155,7 +155,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return args.func(args, sys.stdout)
+        command: Callable[[argparse.Namespace, TextIO], int] = args.func
+        return command(args, sys.stdout)
     except InvalidRaciFile as exc:
         for finding in exc.findings:
             print(finding, file=sys.stderr)
@@ -371,10 +372,8 @@ def _ask(args: argparse.Namespace, out: TextIO) -> int:
         ownership = load_ownership(session=session)
     if args.team:
         ownership.team(args.team)  # an unknown team is a mistake, said once before any answer
-    if args.query == ["-"]:
-        queries = (line.rstrip("\r\n") for line in sys.stdin)
-    else:
-        queries = iter([" ".join(args.query)])
+    from_stdin = args.query == ["-"]
+    queries: Iterator[str] = (line.rstrip("\r\n") for line in sys.stdin) if from_stdin else iter([" ".join(args.query)])
     for query in queries:
         answer = ownership.answer(query, team=args.team)
         out.write(json.dumps(answer.to_json()) + "\n" if args.json else render.answer_text(answer))

@@ -13,7 +13,7 @@ from bot.runtime.ticker import utcnow
 from bot.store.db import Store
 
 
-def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """The `learned` subcommand and its verbs."""
     p = sub.add_parser("learned", parents=[common], help="phrases the bot learned from questions",
                        description="List learned phrases (activity, status, confirmations, who decided), or "

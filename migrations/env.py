@@ -32,7 +32,7 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
-def _run(connection) -> None:  # noqa: ANN001 - alembic's Connection
+def _run(connection) -> None:
     # render_as_batch lets ALTERs work on SQLite, which cannot alter most constraints in place.
     context.configure(
         connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True

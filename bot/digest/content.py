@@ -7,10 +7,9 @@ per person), so 10,000 people take seconds, not minutes.
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.digest.model import AuditEntry, EscalationStats, GroupedInvolvement, OwnershipChange, PersonDigest
 from bot.escalations.views import EscalationView
@@ -19,6 +18,13 @@ from bot.ownership.index import Ownership
 from bot.raci_file.model import LETTERS, Person, name_key, person_ref
 
 OWNING = ("R", "A")
+
+
+def median_duration(durations: Collection[timedelta]) -> timedelta:
+    """The median of some durations, as statistics.median computes it (its types admit only numbers)."""
+    ordered = sorted(durations)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def escalation_stats(escalations: Iterable[EscalationView]) -> EscalationStats:
@@ -31,7 +37,7 @@ def escalation_stats(escalations: Iterable[EscalationView]) -> EscalationStats:
         acknowledged_in_time=sum(1 for e in listed if e.time_to_ack is not None and e.time_to_ack <= e.ack_timeout),
         unanswered=sum(1 for e in listed if e.status == "unanswered"),
         still_open=sum(1 for e in listed if e.status != "resolved"),
-        median_time_to_ack=statistics.median(took) if took else None,
+        median_time_to_ack=median_duration(took) if took else None,
     )
 
 

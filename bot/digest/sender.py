@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.digest.pacing import Pacer
 from bot.digest.preferences import opted_out
-from bot.store.db import Store
+from bot.store.db import Store, rows_changed
 from bot.store.digest_models import DigestDelivery
 from bot.store.outbox import Delivery, Outbox, Queue, SendReport, Verdict
 
@@ -86,8 +86,8 @@ def failures(session: Session, key: str) -> list[tuple[str, str, str | None, str
 
 def retry_failed(session: Session, key: str, *, now: datetime) -> int:
     """Put the period's failed deliveries back in the outbox (their cause was fixed); returns how many."""
-    return session.execute(update(DigestDelivery).where(DigestDelivery.period == key,
+    return rows_changed(session, update(DigestDelivery).where(DigestDelivery.period == key,
                                                         DigestDelivery.state == "failed")
                            .values(state="pending", next_attempt_at=now, attempts=0, claimed_until=None,
                                    claim_token=None)
-                           .execution_options(synchronize_session=False)).rowcount
+                           .execution_options(synchronize_session=False))

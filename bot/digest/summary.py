@@ -5,14 +5,13 @@ Pure, like `content`: the set of Slack users who are gone comes from the edge, a
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from bot.away.store import Away
 from bot.digest.away_findings import away_people, uncovered
-from bot.digest.content import escalation_stats
+from bot.digest.content import escalation_stats, median_duration
 from bot.digest.impact import Scopes, impact, single_points
 from bot.digest.model import (
     ActivityGap,
@@ -127,7 +126,7 @@ def slowest(escalations: Sequence[EscalationView], *, limit: int = SLOWEST) -> l
     for activity, listed in by_activity.items():
         took = [e.time_to_ack for e in listed if e.time_to_ack is not None]
         unanswered = sum(1 for e in listed if e.status == "unanswered")
-        median = statistics.median(took) if took else None
+        median = median_duration(took) if took else None
         if unanswered or median is not None:
             rows.append(SlowActivity(activity, len(listed), unanswered, median))
     rows.sort(key=lambda r: (-r.unanswered, -(r.median_time_to_ack.total_seconds() if r.median_time_to_ack else 0),

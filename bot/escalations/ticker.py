@@ -27,7 +27,7 @@ from bot.away.store import active_away, people_by_handle, statuses_count
 from bot.escalations.engine import audit, enqueue, enqueue_status, to_view
 from bot.escalations.policy import format_duration, step_count, step_letter, step_level, step_round
 from bot.escalations.views import Notifier, Outgoing
-from bot.store.db import Store
+from bot.store.db import Store, rows_changed
 from bot.store.escalation_models import Escalation, Notification
 from bot.store.outbox import Delivery, Outbox, Queue, SendReport, Verdict, skip_locked
 
@@ -95,7 +95,8 @@ def _advance(session: Session, row: Escalation, *, now: datetime, statuses: Stat
     if statuses is not None and statuses_count(session):
         # the source caches each person's status, so a pass reads it once per holder however many escalations
         away = with_statuses(away, (h for x in ("R", "A") for h in view.owners.get(x, ())), statuses, now=now)
-    step, notes, status, due = row.step, list(row.notes or []), "open", now
+    step, notes, status = row.step, list(row.notes or []), "open"
+    due: datetime | None = now
     steps = step_count(row.repeats)
     pages: list[tuple[int, int, str]] = []
     while due is not None and due <= now and status == "open":
@@ -118,12 +119,13 @@ def _advance(session: Session, row: Escalation, *, now: datetime, statuses: Stat
             continue
         pages += [(step_level(step), step_round(step), r) for r in recipients]
         due = now + view.ack_timeout
-    claimed = session.execute(
+    claimed = rows_changed(
+        session,
         update(Escalation).where(Escalation.id == row.id, Escalation.step == row.step,
                                  Escalation.status == "open")
         .values(step=step, status=status, next_due_at=due, notes=notes)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     if not claimed:
         return 0
     session.refresh(row)

@@ -95,7 +95,7 @@ class Learning:
     def recipients(self, activity: str) -> dict[str, str]:
         """Accountable holders with a Slack ID (handle -> ID): whom the approval DMs go to."""
         people = self.service.current.people
-        return {h: people[h].slack_id for h in self.deciders(activity) if people[h].slack_id}  # type: ignore[misc]
+        return {h: slack_id for h in self.deciders(activity) if (slack_id := people[h].slack_id)}
 
     def may_decide(self, person: Person, activity: str) -> bool:
         """True for an admin or an Accountable holder of the activity."""
@@ -303,4 +303,4 @@ class Learning:
 
     @staticmethod
     def _activity_name(session: Session, activity_id: int) -> str:
-        return session.get(m.Activity, activity_id).name  # type: ignore[union-attr]
+        return session.get_one(m.Activity, activity_id).name

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, Literal
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
@@ -21,13 +23,24 @@ ACTIVE_ACTION = "learned"
 PENDING_ACTION = "learned_pending"
 
 KeyOf = Callable[[str], str]
+PhraseDecision = Literal["proposed", "confirmed", "approved", "rejected", "forgot", "taught"]
 
 
-def audit(session: Session, *, phrase: lm.LearnedPhrase, activity: str, change: str, actor: str,
+@dataclass(frozen=True, slots=True)
+class PhraseAudit:
+    """An audit entry about a learned phrase: what happened to it is no file diff's added/changed/removed."""
+
+    subject_type: str
+    subject: str
+    change: PhraseDecision
+    details: dict[str, Any]
+
+
+def audit(session: Session, *, phrase: lm.LearnedPhrase, activity: str, change: PhraseDecision, actor: str,
           source: str | None, active: bool) -> None:
     """One audit entry about a phrase: proposed, confirmed, approved, rejected, forgot, taught."""
     details = {"phrase": phrase.phrase, "status": phrase.status, "pickers": list(phrase.pickers or [])}
-    record_changes(session, [Change("learned", activity, change, details)],  # type: ignore[arg-type]
+    record_changes(session, [PhraseAudit("learned", activity, change, details)],
                    actor=actor, source=source, action=ACTIVE_ACTION if active else PENDING_ACTION)
 
 
@@ -106,12 +119,12 @@ def _sync_activity(session: Session, activity: int, name: str, phrases: list[str
             session.execute(delete(lm.LearnedPhrase).where(lm.LearnedPhrase.id == row.id))
             changes.append(Change("learned", name, "removed", {"phrase": row.phrase}))
     for k, phrase in wanted.items():
-        row = stored.get(k)
-        if row is None:
+        known = stored.get(k)
+        if known is None:
             session.add(lm.LearnedPhrase(activity_id=activity, phrase=phrase, phrase_key=k, status=lm.ACTIVE,
                                          pickers=[], proposed_by="import", proposed_at=now(), source="import"))
-        elif row.status != lm.ACTIVE:
-            row.status, row.decided_by, row.decided_at = lm.ACTIVE, "import", now()
+        elif known.status != lm.ACTIVE:
+            known.status, known.decided_by, known.decided_at = lm.ACTIVE, "import", now()
         else:
             continue
         changes.append(Change("learned", name, "added", {"phrase": phrase}))

@@ -190,9 +190,9 @@ class Analyzer:
         for cut in sorted(range(3, len(raw) - 2), key=lambda i: abs(i - middle)):
             left, right = raw[:cut], raw[cut:]
             left_stem, right_stem = stem(left), stem(right)
-            if left_stem in self.vocabulary and right_stem in self.vocabulary:
-                if self.cooccur is None or self.cooccur(left_stem, right_stem):
-                    return left, right
+            known = left_stem in self.vocabulary and right_stem in self.vocabulary
+            if known and (self.cooccur is None or self.cooccur(left_stem, right_stem)):
+                return left, right
         return None
 
     def _merge_joined(self, tokens: list[_Token]) -> list[_Token]:

@@ -20,6 +20,7 @@ from bot.matching.model import (
     ActivityText,
     Candidate,
     MatchResult,
+    MatchStatus,
     Phrase,
 )
 from bot.matching.scoring import Fit, Slot, explained_share, fit_activity, query_concepts, query_slots
@@ -158,7 +159,7 @@ class Matcher:
             return tier[0]
         return None
 
-    def _result(self, status: str, top: Fit, listed: list[Fit]) -> MatchResult:
+    def _result(self, status: MatchStatus, top: Fit, listed: list[Fit]) -> MatchResult:
         names = self._index.names
         if status == MATCH:
             listed = [fit for fit in listed if fit.score >= t.SUGGEST_MIN]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final, Literal
 
-MATCH = "match"
-AMBIGUOUS = "ambiguous"
-NONE = "none"
+MatchStatus = Literal["match", "ambiguous", "none"]
+MATCH: Final = "match"
+AMBIGUOUS: Final = "ambiguous"
+NONE: Final = "none"
 
 # Why a match was made (`MatchResult.via`): the query is the activity's name or one of its
 # aliases (term for term, typos allowed), an extra phrase's source tag ("learned"), words of
@@ -40,7 +42,7 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class MatchResult:
-    status: str                 # "match" | "ambiguous" | "none"
+    status: MatchStatus
     activity: str | None        # set only for "match"
     score: float                # 0..1, best score (0 for empty)
     candidates: tuple[Candidate, ...]

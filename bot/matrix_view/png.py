@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -17,10 +18,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from bot.digest.trend import HealthPoint
 from bot.matrix_view import limits
 from bot.matrix_view.grid import Grid, cell_class
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 # The page's Okabe-Ito palette (colour-blind safe); letters are printed on every cell as well.
 FILL = {"A": "#D55E00", "R": "#0072B2", "C": "#F0E442", "I": "#CFE8F7"}
@@ -29,7 +34,7 @@ WEIGHT = {"A": "bold", "R": "bold", "C": "normal", "I": "normal"}
 GAP = "#B00020"
 GRID_LINE = "#c8c8c8"
 
-_STABLE_RC = {
+_STABLE_RC: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",
     "font.size": 9,
     "svg.hashsalt": "raci-bot",
@@ -131,7 +136,9 @@ def trend_png(points: Sequence[HealthPoint]) -> bytes:
                     markersize=4, linewidth=1.5, label=label)
         ax.set_xticks(xs, [p.week.strftime("%b %d") for p in points], rotation=45, fontsize=7, ha="right")
         ax.set_ylim(bottom=0)
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        locator = ax.yaxis.get_major_locator()
+        if isinstance(locator, MaxNLocator):  # the default AutoLocator is one; keep its steps, ticks on integers
+            locator.set_params(integer=True)
         ax.grid(axis="y", color="#e0e0e0", linewidth=0.5)
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=8)

@@ -178,7 +178,7 @@ class Ownership:
 
     def roles_of(self, person: Person) -> list[tuple[Role, str | None]]:
         """The roles a person holds: (role, None) org-wide, (role, team key) within a team."""
-        held = [(r, None) for r in self.doc.roles if person.handle in r.members]
+        held: list[tuple[Role, str | None]] = [(r, None) for r in self.doc.roles if person.handle in r.members]
         for team in self.doc.teams:
             held += [(self.roles[k], team.key) for k, hs in team.members.items() if person.handle in hs]
         return held

@@ -16,7 +16,7 @@ from bot.ownership.matrix import load_ownership, store_revision
 from bot.raci_file.diff import Change
 from bot.store import models as m
 from bot.store.audit import record_changes
-from bot.store.db import Store
+from bot.store.db import Store, rows_changed
 
 log = logging.getLogger(__name__)
 
@@ -109,9 +109,10 @@ class OwnershipService:
     def learn_slack_id(self, handle: str, slack_id: str, *, actor: str = "raci-bot") -> None:
         """Remember a Slack ID found by email: in the store (audited, once) and in a new snapshot of the index."""
         with self.store.session() as session:
-            learned = session.execute(
+            learned = rows_changed(
+                session,
                 update(m.Person).where(m.Person.handle == handle, m.Person.slack_id.is_(None))
-                .values(slack_id=slack_id, slack_id_source="lookup")).rowcount
+                .values(slack_id=slack_id, slack_id_source="lookup"))
             if learned:  # another replica may have learned it first: then there is nothing to audit
                 record_changes(session, [Change("person", handle, "changed", {"slack_id": [None, slack_id]})],
                                actor=actor, source="users.lookupByEmail", action="slack_id_learned")

@@ -53,7 +53,8 @@ def _content_fields(cls: type) -> tuple[str, ...]:
 def _fields(item: Any) -> dict[str, Any]:
     """An item's fields as plain values, without where it was defined (`line` is no content)."""
     out = {}
-    for name in _content_fields(type(item)):
+    # a class is hashable; mypy reads type.__hash__ as the unbound instance method and says it is not
+    for name in _content_fields(type(item)):  # type: ignore[arg-type]
         value = getattr(item, name)
         out[name] = _fields(value) if hasattr(value, "__dataclass_fields__") else value
     return out

@@ -88,12 +88,12 @@ class _Rules:
         for activity in self.doc.activities:
             for letter, refs in activity.raci.items():
                 for ref in refs:
-                    handle = person_ref(ref)
+                    person = person_ref(ref)
                     where = f"in raci {letter}"
-                    if handle is None:
+                    if person is None:
                         self.role_exists(ref, activity_subject(activity), activity.line, where)
                     else:
-                        self.person_exists(handle, activity_subject(activity), activity.line, where)
+                        self.person_exists(person, activity_subject(activity), activity.line, where)
 
     def person_exists(self, handle: str, subject: str, line: int | None, where: str) -> None:
         if handle not in self.handles:

@@ -25,7 +25,7 @@ from bot.raci_file.model import (
 from bot.raci_file.people_settings import FIELDS as PEOPLE_SETTINGS
 from bot.raci_file.people_settings import read_people_settings
 from bot.raci_file.schedule import parse_duration
-from bot.raci_file.yaml_tree import ItemReader, LineList, ReadList
+from bot.raci_file.yaml_tree import ItemReader, LineDict, LineList, ReadList
 from bot.slack_syntax import CHANNEL_ID, USER_ID, USERGROUP_ID
 
 HANDLE = re.compile(r"[a-z0-9._-]+")
@@ -75,7 +75,7 @@ class _Reader:
         where: str | None = None,
     ) -> Any:
         """The value as a LineDict (reporting duplicate and unknown keys), or None if it is not one."""
-        if not isinstance(value, dict):
+        if not isinstance(value, LineDict):
             self.error(subject, f"{what} must be a mapping, got {describe(value)}", line)
             return None
         for key, key_line, first_line in value.duplicates:
@@ -93,7 +93,7 @@ class _Reader:
         """The items of a list with their lines; a missing/empty value is an empty list."""
         if value is None:
             return []
-        if not isinstance(value, list):
+        if not isinstance(value, LineList):
             self.error(subject, f"{what} must be a list, got {describe(value)}", line)
             return []
         return list(zip(value, value.item_lines, strict=True))
@@ -159,7 +159,7 @@ class _Reader:
         doc = RaciDocument()
         if tree is None:
             return doc
-        if not isinstance(tree, dict):
+        if not isinstance(tree, LineDict):
             message = f"the file must be a mapping with sections {', '.join(SECTIONS)}"
             self.error("file", message, getattr(tree, "line", 1))
             return doc

@@ -12,6 +12,7 @@ from yaml.constructor import ConstructorError
 from yaml.error import Mark
 from yaml.events import (
     AliasEvent,
+    CollectionStartEvent,
     DocumentStartEvent,
     Event,
     MappingEndEvent,
@@ -37,7 +38,7 @@ _MOST_COUNTED = 2**62  # running totals are stored as 64-bit integers; anything 
 _BUILDING = -1  # the expanded size of an anchored node whose end the parser has not reached yet
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A YAML mapping that knows its line, each key's line and the duplicate keys it dropped."""
 
     __slots__ = ("line", "key_lines", "duplicates")
@@ -46,7 +47,7 @@ class LineDict(dict):
     duplicates: Any  # sequence of (key, line, first line); the first value is kept
 
 
-class LineList(list):
+class LineList(list[Any]):
     """A YAML sequence that knows its line and the line of each item."""
 
     __slots__ = ("line", "item_lines")
@@ -72,7 +73,20 @@ class ReadList(LineList):
 ItemReader = Callable[[Any, int, int], Any]  # (item, 1-based index, line) -> what to keep
 
 
-class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+def _line(event: Event) -> int:
+    """The 1-based line an event starts on (the parser sets every event's start mark)."""
+    mark = event.start_mark
+    assert mark is not None
+    return mark.line + 1
+
+
+def _error(message: str, event: Event) -> ConstructorError:
+    """A ConstructorError pointing at where `event` starts."""
+    # libyaml's C Mark has the same fields as yaml.error.Mark; the stubs accept only the latter.
+    return ConstructorError(None, None, message, event.start_mark)  # type: ignore[arg-type]
+
+
+class LineLoader(_BaseLoader):  # type: ignore[misc]  # the base is picked at import: libyaml's when present
     """A safe loader (libyaml when present) that builds LineDict/LineList straight from parser events.
 
     Skipping node composition and the generic constructor keeps the per-item Python work small,
@@ -112,7 +126,7 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                 "expected a single document in the stream",
                 None,
                 "but found another document",
-                event.start_mark,
+                event.start_mark,  # type: ignore[arg-type]  # libyaml's Mark: see _error
             )
         # Aliases share what they name rather than copy it, so parsing costs only the file's length;
         # everything after this walks the expanded tree, so the limit is applied here.
@@ -120,46 +134,47 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         return data
 
     def _value(self, event: Event) -> Any:
-        cls = event.__class__
-        if cls is ScalarEvent:
+        # `type(...) is` rather than isinstance: exact classes, cheapest test, and mypy narrows it
+        if type(event) is ScalarEvent:
             value = self._scalar(event)
             if event.anchor is not None:
                 self._anchors[event.anchor] = value
                 self._sizes[event.anchor] = 1
             return value
-        if cls is MappingStartEvent:
+        if type(event) is MappingStartEvent:
             return self._mapping(event)
-        if cls is SequenceStartEvent:
+        if type(event) is SequenceStartEvent:
             return self._sequence(event)
-        if cls is AliasEvent:
+        if type(event) is AliasEvent:
             return self._alias(event)
-        raise ConstructorError(None, None, f"unexpected {event}", event.start_mark)  # pragma: no cover
+        raise _error(f"unexpected {event}", event)  # pragma: no cover
 
-    def _anchored(self, event: Event, value: Any) -> int:
+    def _anchored(self, anchor: str, value: Any) -> int:
         """Register a collection's anchor; returns the count its expanded size is measured from."""
-        self._anchors[event.anchor] = value
-        self._sizes[event.anchor] = _BUILDING
+        self._anchors[anchor] = value
+        self._sizes[anchor] = _BUILDING
         return self._nodes + self._added
 
-    def _measured(self, event: Event, start: int) -> None:
-        self._sizes[event.anchor] = self._nodes + self._added - start + 1
+    def _measured(self, anchor: str, start: int) -> None:
+        self._sizes[anchor] = self._nodes + self._added - start + 1
 
-    def _alias(self, event: Event) -> Any:
+    def _alias(self, event: AliasEvent) -> Any:
         """What an alias names, counting its expanded size against the limit."""
-        size = self._sizes.get(event.anchor)
-        if size is None:
-            raise ConstructorError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+        anchor = event.anchor
+        size = None if anchor is None else self._sizes.get(anchor)
+        if anchor is None or size is None:
+            raise _error(f"found undefined alias {anchor!r}", event)
         if size == _BUILDING:
-            message = f"alias *{event.anchor} is inside the node it names: it would expand forever"
-            raise ConstructorError(None, None, message, event.start_mark)
+            raise _error(f"alias *{anchor} is inside the node it names: it would expand forever", event)
         self._added += size - 1
         total = self._nodes + self._added
+        line = _line(event) - 1
         self._alias_totals.append(min(total, _MOST_COUNTED))
-        self._alias_lines.append(event.start_mark.line)
+        self._alias_lines.append(line)
         if self._most_nodes is not None and total > _limit(self._most_nodes):
             # no file has more nodes than characters: refused now, without parsing the rest
-            self._refuse(_limit(self._most_nodes), f"its {self._most_nodes:,} characters", event.start_mark.line)
-        return self._anchors[event.anchor]
+            self._refuse(_limit(self._most_nodes), f"its {self._most_nodes:,} characters", line)
+        return self._anchors[anchor]
 
     def _check_expansion(self) -> None:
         """Refuse a file whose aliases expand it past the limit, naming the alias that crossed it."""
@@ -175,7 +190,7 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             f"at least {ALIAS_EXPANSION_FLOOR:,}); the alias on this line crosses that limit: "
             "write the repeated part out, or reuse it less"
         )
-        raise ConstructorError(None, None, message, Mark("<file>", 0, line, 0, None, None))
+        raise ConstructorError(None, None, message, Mark("<file>", 0, line, 0, None, 0))
 
     def _scalar(self, event: ScalarEvent) -> Any:
         tag = event.tag
@@ -192,27 +207,29 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             return event.value
         constructor = self.yaml_constructors.get(tag)
         if constructor is None or tag in (_SEQ, _MAP):
-            raise ConstructorError(None, None, f"unsupported tag {tag!r}", event.start_mark)
-        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            raise _error(f"unsupported tag {tag!r}", event)
+        marks = event.start_mark, event.end_mark
+        node = ScalarNode(tag, event.value, *marks, event.style)  # type: ignore[arg-type]  # libyaml's Mark: see _error
         try:
             return constructor(self, node)
         except ValueError as exc:  # e.g. a date like 2024-13-45
             message = f"cannot read {event.value!r} ({exc}); quote it if you mean text"
-            raise ConstructorError(None, None, message, event.start_mark) from None
+            raise _error(message, event) from None
 
     def _sequence(self, event: SequenceStartEvent, reader: ItemReader | None = None) -> LineList:
         self._check_collection_tag(event, _SEQ)
         items = LineList() if reader is None else ReadList()
-        items.line = event.start_mark.line + 1
-        items.item_lines = lines = []
-        start = self._anchored(event, items) if event.anchor is not None else 0
+        items.line = _line(event)
+        lines: list[int] = []
+        items.item_lines = lines
+        start = self._anchored(event.anchor, items) if event.anchor is not None else 0
         get_event, value = self.get_event, self._value
         while True:
             item = get_event()
             if item.__class__ is SequenceEndEvent:
                 self._nodes += len(lines)
                 if event.anchor is not None:
-                    self._measured(event, start)
+                    self._measured(event.anchor, start)
                 return items
             lines.append(item.start_mark.line + 1)
             items.append(value(item) if reader is None else reader(value(item), len(lines), lines[-1]))
@@ -220,10 +237,11 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     def _mapping(self, event: MappingStartEvent, readers: Mapping[str, ItemReader] | None = None) -> LineDict:
         self._check_collection_tag(event, _MAP)
         mapping = LineDict()
-        mapping.line = event.start_mark.line + 1
-        mapping.key_lines = key_lines = {}
+        mapping.line = _line(event)
+        key_lines: dict[Any, int] = {}
+        mapping.key_lines = key_lines
         mapping.duplicates = _NO_DUPLICATES
-        start = self._anchored(event, mapping) if event.anchor is not None else 0
+        start = self._anchored(event.anchor, mapping) if event.anchor is not None else 0
         merges: list[Any] = []
         get_event, value = self.get_event, self._value
         while True:
@@ -253,7 +271,7 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         for source, key_event in merges:
             self._merge(mapping, source, key_event)
         if event.anchor is not None:
-            self._measured(event, start)
+            self._measured(event.anchor, start)
         return mapping
 
     def _merge(self, mapping: LineDict, source: Any, key_event: Event) -> None:
@@ -261,9 +279,7 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         sources = source if isinstance(source, list) else [source]
         for merged in sources:
             if not isinstance(merged, LineDict):
-                raise ConstructorError(
-                    None, None, "a merge key (<<) needs a mapping or a list of mappings", key_event.start_mark
-                )
+                raise _error("a merge key (<<) needs a mapping or a list of mappings", key_event)
             for key, item in merged.items():
                 if key not in mapping:
                     mapping[key] = item
@@ -274,9 +290,9 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         try:
             hash(key)
         except TypeError:
-            raise ConstructorError(None, None, "a mapping key must be a plain value", event.start_mark) from None
+            raise _error("a mapping key must be a plain value", event) from None
 
     @staticmethod
-    def _check_collection_tag(event: Event, expected: str) -> None:
+    def _check_collection_tag(event: CollectionStartEvent, expected: str) -> None:
         if event.tag not in (None, "!", expected):
-            raise ConstructorError(None, None, f"unsupported tag {event.tag!r}", event.start_mark)
+            raise _error(f"unsupported tag {event.tag!r}", event)

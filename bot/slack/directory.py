@@ -56,7 +56,7 @@ class PeopleDirectory:
         except SlackApiError as exc:
             self._missing(email, exc)
             return None
-        slack_id = response["user"]["id"]
+        slack_id: str = response["user"]["id"]
         self.service.learn_slack_id(handle, slack_id)
         log.info("learned the Slack ID of %s from their email", handle)
         return slack_id

@@ -145,7 +145,7 @@ class EscalationDesk:
                 if wait is None or wait > FOLLOW_UP_SECONDS:
                     return
                 time.sleep(wait + 0.05)
-        except Exception:  # noqa: BLE001 - the periodic ticker retries; the user's action already counts
+        except Exception:  # the periodic ticker retries; the user's action already counts
             log.exception("immediate tick failed; the periodic ticker will retry")
 
 

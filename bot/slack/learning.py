@@ -12,13 +12,19 @@ from bot.slack.blocks.payloads import Asked, LearnAction, PhraseRef, decode
 
 if TYPE_CHECKING:
     from bot.slack.deps import SlackDeps
+    from bot.slack.learning_desk import LearningDesk
 
 _DECISION = re.compile(rf"^({LearnAction.APPROVE}|{LearnAction.REJECT})(_\d+)?$")
 
 
 def register(app: App, deps: SlackDeps) -> None:
     """Every learning surface; each listener acks first and hands plain values to the desk."""
-    desk = deps.replies.learning
+    _register_picker(app, deps.replies.learning)
+    _register_post_buttons(app, deps)
+
+
+def _register_picker(app: App, desk: LearningDesk) -> None:
+    """The "which activity did you mean?" picker: its options, and a pick."""
 
     @app.options(LearnAction.PICK)
     def picker_options(ack: Ack, body: dict[str, Any]) -> None:
@@ -39,6 +45,11 @@ def register(app: App, deps: SlackDeps) -> None:
         message = desk.asker_picked(asked, activity, user=user, channel=container.get("channel_id"), client=client,
                                     shareable=bool(container.get("is_ephemeral")))
         respond(replace_original=True, **message.kwargs())
+
+
+def _register_post_buttons(app: App, deps: SlackDeps) -> None:
+    """"None of these", "Not an activity", and Approve/Reject of a learned phrase."""
+    desk = deps.replies.learning
 
     @app.action(LearnAction.NONE)
     def none_of_these(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient,

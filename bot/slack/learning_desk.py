@@ -6,7 +6,8 @@ service and returns the message to show. Approval DMs go through the outbox, nev
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import contextlib
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -58,7 +59,7 @@ class LearningDesk:
             return Person(user, slack_user=user)
         return Person(f"@{found.handle}", found.handle, slack_user=user)
 
-    def options(self, typed: str) -> list[dict]:
+    def options(self, typed: str) -> list[dict[str, Any]]:
         return blocks.activity_options(picker_names(self.learning.service.current, typed))
 
     def asker_picked(self, asked: Asked, activity: str, *, user: str, channel: str | None, client: WebClient,
@@ -76,11 +77,9 @@ class LearningDesk:
         answer = self.replies.activity(activity, team=asked.team, client=client, shareable=False)
         if asked.asker:
             intro = blocks.helper_answer_intro(user, asked.channel)
-            try:
+            with contextlib.suppress(SlackApiError):  # the pick still teaches; the post below says who answered
                 client.chat_postMessage(channel=asked.asker, text=f"{intro} {answer.text}",
                                         blocks=[section(intro), *answer.blocks])
-            except SlackApiError:
-                pass  # the pick still teaches; the post below says who answered
         self._pick(asked, activity, person=self.person(user, client), source=asked.channel)
         return blocks.channel_closed_message(asked, by=user, activity=activity)
 
@@ -136,7 +135,7 @@ class LearningDesk:
         names = ", ".join(p.activity for p in forgotten)
         return note_message(f"Forgot “{forgotten[0].phrase}” ({names}).")
 
-    def home_blocks(self, user: str, client: WebClient) -> list[dict]:
+    def home_blocks(self, user: str, client: WebClient) -> list[dict[str, Any]]:
         """App Home's pending phrases for an Accountable holder (or admin), with Approve and Reject."""
         person = self.person(user, client)
         with self.store.session() as session:

@@ -10,11 +10,12 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.escalations.views import Delivery, Outgoing
+from bot.escalations.views import Outgoing
 from bot.slack.blocks.escalation import fyi_message, page_message, requester_message, status_message
 from bot.slack.blocks.kit import Message
 from bot.slack.delivery_log import DeliveryLog
 from bot.slack_syntax import CHANNEL_UNREACHABLE, USER_NOT_FOUND
+from bot.store.outbox import Delivery
 from bot.store.outbox_policy import DEFAULT_RETRY_AFTER
 
 log = logging.getLogger(__name__)
@@ -49,9 +50,11 @@ def network_failure(exc: OSError | ValueError) -> Delivery:
 
 def _retry_after(headers: dict[str, Any]) -> float:
     raw = headers.get("Retry-After") or headers.get("retry-after")
+    if not isinstance(raw, str | bytes | int | float):  # missing, or not a value float() reads
+        return DEFAULT_RETRY_AFTER.total_seconds()
     try:
         return max(0.0, float(raw))
-    except (TypeError, ValueError):
+    except ValueError:
         return DEFAULT_RETRY_AFTER.total_seconds()
 
 

@@ -46,7 +46,7 @@ def register(app: App) -> None:
     """A global middleware: tag the request with its surface and ids (for metrics and every log line)."""
 
     @app.middleware
-    def tag_request(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:  # noqa: A002 - Bolt's name
+    def tag_request(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
         surface = surface_of(body)
         holder = REQUEST.get()
         if holder is not None:
@@ -122,7 +122,7 @@ class CountingRateLimitHandler(RetryHandler):
 class InstrumentedWebClient(WebClient):
     """A WebClient that counts every call by method and error."""
 
-    def api_call(self, api_method: str, *args: Any, **kwargs: Any) -> SlackResponse:  # type: ignore[override]
+    def api_call(self, api_method: str, *args: Any, **kwargs: Any) -> SlackResponse:
         try:
             response = super().api_call(api_method, *args, **kwargs)
         except SlackApiError as exc:

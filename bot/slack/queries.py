@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.slack_syntax import mentioned_user, strip_leading_mention
@@ -99,37 +100,35 @@ def slack_user_id(text: str) -> str | None:
     return mentioned_user(text)
 
 
+# Verbs that take whatever follows them as it is; the others below decide on what follows.
+_VERB_WITH_TEXT: dict[str, Callable[[str], Query]] = {
+    "list": ListActivities, "escalate": Escalate, "matrix": ShowMatrix, "forget": Forget, "change": ChangeOwners,
+}
+# Verbs that are commands only when what follows fits; otherwise the text is a question ("back up the db?").
+_VERB_WHEN: dict[str, tuple[Callable[[str], bool], Callable[[str], Query]]] = {
+    "escalations": (lambda rest: not rest, lambda _rest: ListEscalations()),
+    "changes": (lambda rest: not rest, lambda _rest: ListChanges()),
+    "away": (lambda rest: not rest or "until" in rest.casefold().split(), SetAway),
+    "back": (lambda rest: not rest or rest.startswith(("<@", "@")), Back),
+    "role": (bool, RoleHolders),
+}
+
+
 def parse_query(text: str) -> Query:
     """The kind of question: help, list, who, role, or a free-text ownership question."""
     words = (text or "").strip().split(maxsplit=1)
     if not words or words[0].casefold() in {"help", "-h", "--help", "?"}:
         return Help()
     verb, rest = words[0].casefold(), (words[1].strip() if len(words) > 1 else "")
-    if verb == "list":
-        return ListActivities(rest)
+    if verb in _VERB_WITH_TEXT:
+        return _VERB_WITH_TEXT[verb](rest)
     if verb == "who" and (not rest or rest.startswith(("<@", "@")) or rest.casefold() == "am i"):
         return WhoIs("" if rest.casefold() in {"", "am i"} else rest)
-    if verb == "role" and rest:
-        return RoleHolders(rest)
-    if verb == "escalate":
-        return Escalate(rest)
-    if verb == "escalations" and not rest:
-        return ListEscalations()
-    if verb == "matrix":
-        return ShowMatrix(rest)
+    if verb in _VERB_WHEN and _VERB_WHEN[verb][0](rest):
+        return _VERB_WHEN[verb][1](rest)
     if verb == "teach" and ("=" in rest or not rest):  # "teach new hires?" without "=" is a question
         phrase, _, activity = rest.rpartition("=")
         return Teach(phrase.strip(), activity.strip())
-    if verb == "change":
-        return ChangeOwners(rest)
-    if verb == "changes" and not rest:
-        return ListChanges()
-    if verb == "away" and (not rest or "until" in rest.casefold().split()):
-        return SetAway(rest)
-    if verb == "back" and (not rest or rest.startswith(("<@", "@"))):
-        return Back(rest)
-    if verb == "forget":
-        return Forget(rest)
     if verb == "digest" and rest.casefold() in {"", "on", "off"}:
         return DigestPreference(None if not rest else rest.casefold() == "on")
     return Ask(text.strip())

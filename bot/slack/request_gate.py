@@ -17,8 +17,8 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, BinaryIO
 from urllib.parse import parse_qsl
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -44,7 +44,7 @@ class Rejection(Exception):
 def read_body(environ: dict[str, Any], *, limit: int = MAX_BODY_BYTES) -> bytes:
     """The body, or Rejection(413) without reading it when Content-Length says it is too big."""
     declared = environ.get("CONTENT_LENGTH") or ""
-    stream = environ.get("wsgi.input")
+    stream: BinaryIO | None = environ.get("wsgi.input")
     if declared:
         if not declared.isdigit() or not declared.isascii():
             raise Rejection(400, "Content-Length is not a number")
@@ -109,9 +109,11 @@ def was_verified(request: BoltRequest | None) -> bool:
     return request.mode == "socket_mode" or request.context.get(VERIFIED) is True
 
 
-def headers_of(environ: dict[str, Any]) -> dict[str, str]:
+def headers_of(environ: dict[str, Any]) -> dict[str, str | Sequence[str]]:
     """The request's headers as Bolt expects them (lower-case, dashes)."""
-    found = {key[5:].lower().replace("_", "-"): value for key, value in environ.items() if key.startswith("HTTP_")}
+    found: dict[str, str | Sequence[str]] = {
+        key[5:].lower().replace("_", "-"): value for key, value in environ.items() if key.startswith("HTTP_")
+    }
     for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
         if environ.get(key):
             found[key.lower().replace("_", "-")] = environ[key]
@@ -138,7 +140,7 @@ class SlackGate:
             text = check_payload(body, environ.get("CONTENT_TYPE") or "")
         except Rejection as rejected:
             log.warning("refused a request to the Slack endpoint: %d %s", rejected.status, rejected.reason)
-            headers = {"Connection": "close"} if rejected.status == 413 else {}
+            headers: dict[str, str | Sequence[str]] = {"Connection": "close"} if rejected.status == 413 else {}
             return BoltResponse(status=rejected.status, body="", headers=headers)
         request = BoltRequest(body=text, query=environ.get("QUERY_STRING", ""), headers=headers_of(environ),
                               context={VERIFIED: True})

@@ -84,7 +84,7 @@ def wsgi_app(bolt: App, *, signing_secret: str,
     return route
 
 
-class RootLogger(glogging.Logger):
+class RootLogger(glogging.Logger):  # type: ignore[misc]  # gunicorn ships no types
     """gunicorn's own messages through the root handler (JSON or text, redacted) like everything else."""
 
     def setup(self, cfg: Any) -> None:
@@ -94,7 +94,7 @@ class RootLogger(glogging.Logger):
         self.error_log.setLevel(self.LOG_LEVELS.get(cfg.loglevel.lower(), logging.INFO))
 
 
-class GunicornServer(BaseApplication):
+class GunicornServer(BaseApplication):  # type: ignore[misc]  # gunicorn ships no types
     """gunicorn configured from code: no command line, no config file."""
 
     def __init__(self, wsgi: Wsgi, options: dict[str, Any]) -> None:

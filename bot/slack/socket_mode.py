@@ -21,7 +21,7 @@ def run_socket_mode(app: App, *, app_token: str, stop: threading.Event | None = 
     delay = 1.0
     while not stop.is_set():
         try:
-            handler.connect()
+            handler.connect()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
             break
         except (SlackApiError, SlackClientError, OSError) as exc:
             handler.client.wss_uri = None  # ask Slack for a fresh URL next time
@@ -34,4 +34,4 @@ def run_socket_mode(app: App, *, app_token: str, stop: threading.Event | None = 
     try:
         stop.wait()
     finally:
-        handler.close()
+        handler.close()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated

@@ -4,16 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from bot.raci_file.diff import Change
 from bot.store import models as m
 from bot.store.batching import ROW_BATCH
 from bot.store.bulk import batches, insert_rows
 
 _COLUMNS = ("at", "actor", "source", "action", "subject_type", "subject", "change", "details")
 SUBJECT_LENGTH = 300  # the audit_log.subject column's width
+
+
+class AuditRecord(Protocol):
+    """What one audit row says: a file diff's Change, or another feature's record of what it did."""
+
+    @property
+    def subject_type(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def change(self) -> str: ...
+    @property
+    def details(self) -> dict[str, Any]: ...
 
 
 class AuditWriter:
@@ -23,7 +36,7 @@ class AuditWriter:
         self.session = session
         self.stamp = (datetime.now(UTC), actor, source, action)
 
-    def write(self, changes: Iterable[Change]) -> None:
+    def write(self, changes: Iterable[AuditRecord]) -> None:
         """Append `changes` in order; only one batch of rows exists at a time."""
         for batch in batches(changes, ROW_BATCH):
             rows = (self.stamp + (c.subject_type, c.subject[:SUBJECT_LENGTH], c.change, c.details) for c in batch)
@@ -31,7 +44,7 @@ class AuditWriter:
 
 
 def record_changes(
-    session: Session, changes: Sequence[Change], *, actor: str, source: str | None, action: str
+    session: Session, changes: Sequence[AuditRecord], *, actor: str, source: str | None, action: str
 ) -> None:
     """Append changes to the audit log, all stamped with the same time."""
     AuditWriter(session, actor=actor, source=source, action=action).write(changes)

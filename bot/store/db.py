@@ -12,10 +12,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, CursorResult, Engine, Executable, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from bot.errors import StoreUnavailable
 
@@ -52,7 +54,7 @@ def create_store_engine(url: str) -> Engine:
         raise StoreUnavailable(f"unsupported database URL {safe_url(url)}: {exc}") from None
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets the app and a CLI read while another writes; foreign keys are off by default in SQLite.
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -147,3 +149,12 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def rows_changed(session: Session, statement: Executable) -> int:
+    """Run an INSERT, UPDATE or DELETE and return how many rows it changed."""
+    result = session.execute(statement)
+    # a data change always answers with a cursor result; only it carries rowcount
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"{type(statement).__name__} returned no row count")
+    return result.rowcount

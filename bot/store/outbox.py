@@ -55,12 +55,13 @@ from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.store import outbox_policy as policy
-from bot.store.db import Store
+from bot.store.db import Store, rows_changed
 from bot.store.outbox_models import OutboxColumns, OutboxMessage
 
 log = logging.getLogger(__name__)
 
 M = TypeVar("M")
+M_contra = TypeVar("M_contra", contravariant=True)  # a transport only takes messages in
 Verdict = Literal["send", "hold", "skip"]
 
 
@@ -89,10 +90,10 @@ class Delivery:
     ts: str | None = None  # the message's ts (to update it in place later)
 
 
-class Transport(Protocol[M]):
+class Transport(Protocol[M_contra]):
     """Sends one message; every failure comes back as a Delivery, never as an exception."""
 
-    def send(self, message: M) -> Delivery: ...
+    def send(self, message: M_contra) -> Delivery: ...
 
 
 @dataclass(frozen=True)
@@ -172,18 +173,18 @@ class Outbox(Generic[M]):
             won = []
             for row in wanted:
                 # Re-checked in the UPDATE itself: another sender may have claimed or even sent it since our SELECT.
-                if session.execute(update(model).where(model.id == row.id, *_due(model, now))
+                if rows_changed(session, update(model).where(model.id == row.id, *_due(model, now))
                                    .values(claimed_until=until, claim_token=self.token)
-                                   .execution_options(synchronize_session=False)).rowcount:
+                                   .execution_options(synchronize_session=False)):
                     session.refresh(row)
                     won.append(Claimed(row.id, until, self.queue.message(session, row)))
             return won
 
     def _close(self, session: Session, row_id: int, *, now: datetime, state: str, reason: str) -> int:
         model = self.queue.model
-        return session.execute(update(model).where(model.id == row_id, *_due(model, now))
+        return rows_changed(session, update(model).where(model.id == row_id, *_due(model, now))
                                .values(state=state, last_error=reason)
-                               .execution_options(synchronize_session=False)).rowcount
+                               .execution_options(synchronize_session=False))
 
     def release(self, claimed: Sequence[Claimed[M]]) -> None:
         """Give back rows we claimed but will not send now, so that the next sender needs no lease expiry."""
@@ -201,9 +202,9 @@ class Outbox(Generic[M]):
             return claimed
         model, until = self.queue.model, now + policy.LEASE
         with self.store.session() as session:
-            won = session.execute(update(model).where(model.id == claimed.id, model.claim_token == self.token,
+            won = rows_changed(session, update(model).where(model.id == claimed.id, model.claim_token == self.token,
                                                       model.state == "pending")
-                                  .values(claimed_until=until).execution_options(synchronize_session=False)).rowcount
+                                  .values(claimed_until=until).execution_options(synchronize_session=False))
         return Claimed(claimed.id, until, claimed.message) if won else None
 
     def send(self, claimed: Claimed[M], *, clock: Callable[[], datetime], report: SendReport) -> Delivery | None:
@@ -214,7 +215,7 @@ class Outbox(Generic[M]):
             return None
         try:
             delivery = self.transport.send(renewed.message)
-        except Exception as exc:  # noqa: BLE001 - a transport bug must not stop the others; retried as transient
+        except Exception as exc:  # a transport bug must not stop the others; retried as transient
             log.exception("%s message %s: sending raised", self.queue.name, claimed.id)
             delivery = Delivery(ok=False, error=f"{type(exc).__name__}: {exc}")
         self.record(renewed, delivery, now=clock(), report=report)

@@ -31,4 +31,4 @@ def backoff(failures: int) -> timedelta:
     if failures <= 0:
         return timedelta(0)
     exponent = min(failures - 1, 30)  # 2 s * 2**30 is far past the cap; keeps the number small
-    return min(MAX_BACKOFF, FIRST_BACKOFF * (2 ** exponent))
+    return min(MAX_BACKOFF, FIRST_BACKOFF * (1 << exponent))  # 2**exponent as an int

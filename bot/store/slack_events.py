@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.store.db import Store
+from bot.store.db import Store, rows_changed
 from bot.store.models import SlackEvent
 
 log = logging.getLogger(__name__)
@@ -38,8 +38,7 @@ def remember_event(session: Session, *, event_id: str, now: datetime | None = No
 
 def prune_events(session: Session, *, before: datetime) -> int:
     """Forget events received before `before`; returns how many rows went."""
-    result = session.execute(delete(SlackEvent).where(SlackEvent.received_at < before))
-    return result.rowcount or 0
+    return rows_changed(session, delete(SlackEvent).where(SlackEvent.received_at < before)) or 0
 
 
 KEEP_FOR = timedelta(days=1)

@@ -117,7 +117,7 @@ def _read_teams(session: Session, people_by_id: dict[int, str], role_keys: dict[
     return list(teams.values())
 
 
-def _activity_columns() -> Select[tuple[int, int, str, Any, str | None, str | None, int | None]]:
+def _activity_columns() -> Select[int, int, str, list[str], str | None, str | None, int | None]:
     return select(m.Activity.id, m.Activity.position, m.Activity.name, m.Activity.aliases,
                   m.Activity.description, m.Activity.ack_timeout, m.Activity.repeats)
 
@@ -146,7 +146,11 @@ def _add_assignments(
         query = query.where(m.Assignment.activity_id.in_(ids))
     letters: dict[int, dict[str, list[str]]] = defaultdict(dict)
     for aid, letter, rid, pid in session.execute(query):
-        ref = names.role_keys[rid] if rid is not None else "@" + names.handles[pid]
+        if rid is not None:
+            ref = names.role_keys[rid]
+        else:
+            assert pid is not None  # the table's check: a role or a person, never neither
+            ref = "@" + names.handles[pid]
         letters[aid].setdefault(letter, []).append(ref)
     for aid, raci in letters.items():
         activities[aid].raci = {k: raci[k] for k in ("R", "A", "C", "I") if k in raci}
@@ -159,7 +163,7 @@ def _add_assignments(
 
 
 def _read_settings(session: Session) -> OrgSettings:
-    values = dict(session.execute(select(m.OrgSetting.key, m.OrgSetting.value)).all())
+    values: dict[str, Any] = dict(session.execute(select(m.OrgSetting.key, m.OrgSetting.value)).all())
     escalation = values.get("escalation") or {}
     digest = values.get("digest") or {}
     learning = values.get("learning") or {}

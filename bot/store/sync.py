@@ -115,7 +115,7 @@ def _sync_keyed(session: Session, model: Any, key_column: Any, existing: dict[st
 def _positions(session: Session, model: Any, key_column: Any, existing: dict[str, int],
                order: list[str]) -> None:
     """Bring `position` in line with the file order where it differs (order alone is no change)."""
-    current = dict(session.execute(select(key_column, model.position)).all())
+    current: dict[str, int] = dict(session.execute(select(key_column, model.position)).all())
     moves = [{"id": existing[k], "position": i} for i, k in enumerate(order) if current.get(k) != i]
     if moves:
         session.execute(update(model), moves)

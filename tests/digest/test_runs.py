@@ -242,7 +242,7 @@ def test_two_concurrent_senders_send_each_digest_once(
 
 
 @pytest.fixture
-def sqlite_store(tmp_path) -> Iterator[Store]:  # noqa: ANN001 - pytest's tmp_path
+def sqlite_store(tmp_path) -> Iterator[Store]:
     s = Store.open(f"sqlite:///{tmp_path / 'raci.db'}")
     yield s
     s.close()

@@ -269,10 +269,10 @@ class FakeSlackApi:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 path = self.path.split("?")[0]
                 body = self._body()
                 if path.startswith("/upload/"):
@@ -321,10 +321,7 @@ class _SlackError(Exception):
 def _params(content_type: str, body: bytes) -> dict[str, Any]:
     if not body:
         return {}
-    if "json" in content_type:
-        params = json.loads(body)
-    else:
-        params = dict(parse_qsl(body.decode(), keep_blank_values=True))
+    params = json.loads(body) if "json" in content_type else dict(parse_qsl(body.decode(), keep_blank_values=True))
     for key in _JSON_FIELDS:
         if isinstance(params.get(key), str):
             params[key] = json.loads(params[key])

@@ -194,9 +194,8 @@ def test_learning_settings_are_validated_with_their_line(tmp_path: Path, store: 
                                                          line: int) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(ORG.replace("settings:\n  admins: [bo]\n", settings))
-    with pytest.raises(InvalidRaciFile) as raised:
-        with store.session() as session:
-            import_file(session=session, path=path, actor="test")
+    with pytest.raises(InvalidRaciFile) as raised, store.session() as session:
+        import_file(session=session, path=path, actor="test")
     [finding] = raised.value.findings
     assert message in finding.message and finding.line == line
 
@@ -205,9 +204,8 @@ def test_learned_in_a_file_refuses_nul_and_another_activitys_name(tmp_path: Path
     path = tmp_path / "bad.yaml"
     path.write_text(ORG.replace("    raci: {R: [sre], A: [sre]}\n",
                                 '    learned: ["new laptops", "a\\0b"]\n    raci: {R: [sre], A: [sre]}\n'))
-    with pytest.raises(InvalidRaciFile) as raised:
-        with store.session() as session:
-            import_file(session=session, path=path, actor="test")
+    with pytest.raises(InvalidRaciFile) as raised, store.session() as session:
+        import_file(session=session, path=path, actor="test")
     messages = sorted(f.message for f in raised.value.findings)
     assert any("NUL" in m for m in messages)
     assert any('learned "new laptops" is the name or an alias of activity "Laptop provisioning"' in m

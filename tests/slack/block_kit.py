@@ -31,14 +31,7 @@ def _check_block(block: dict[str, Any], action_ids: list[str]) -> None:
         assert block["text"]["type"] == "plain_text"
         assert 0 < len(block["text"]["text"]) <= LIMITS["header_text"]
     elif kind == "section":
-        assert "text" in block or "fields" in block
-        if "text" in block:
-            assert 0 < len(block["text"]["text"]) <= LIMITS["section_text"]
-        assert len(block.get("fields", [])) <= LIMITS["section_fields"]
-        for f in block.get("fields", []):
-            assert len(f["text"]) <= LIMITS["field_text"]
-        if "accessory" in block:
-            _check_button(block["accessory"], action_ids)
+        _check_section(block, action_ids)
     elif kind == "context":
         assert 0 < len(block["elements"]) <= LIMITS["context_elements"]
         for element in block["elements"]:
@@ -51,6 +44,17 @@ def _check_block(block: dict[str, Any], action_ids: list[str]) -> None:
                 _check_select(element, action_ids)
             else:
                 _check_button(element, action_ids)
+
+
+def _check_section(block: dict[str, Any], action_ids: list[str]) -> None:
+    assert "text" in block or "fields" in block
+    if "text" in block:
+        assert 0 < len(block["text"]["text"]) <= LIMITS["section_text"]
+    assert len(block.get("fields", [])) <= LIMITS["section_fields"]
+    for f in block.get("fields", []):
+        assert len(f["text"]) <= LIMITS["field_text"]
+    if "accessory" in block:
+        _check_button(block["accessory"], action_ids)
 
 
 def _check_select(select: dict[str, Any], action_ids: list[str]) -> None:

@@ -81,9 +81,8 @@ def test_a_file_with_any_error_changes_nothing(store: Store, tmp_path: Path) -> 
         before = export_store(session=session)
     bad = ORG.read_text().replace("A: [mlops]", "A: [mlopz]").replace("members: [omar]", "members: [omr]")
     bad = bad.replace("synonyms:", "  - name: Feature Store MGMT\n    raci: {R: [de], A: [de]}\nsynonyms:")
-    with pytest.raises(InvalidRaciFile) as info:
-        with store.session() as session:
-            import_file(session=session, path=_write(tmp_path, "bad.yaml", bad), actor="tester")
+    with pytest.raises(InvalidRaciFile) as info, store.session() as session:
+        import_file(session=session, path=_write(tmp_path, "bad.yaml", bad), actor="tester")
     messages = "\n".join(str(f) for f in info.value.findings)
     assert "mlopz" in messages and "omr" in messages and "Feature Store MGMT" in messages
     assert all(f.line is not None for f in info.value.findings)

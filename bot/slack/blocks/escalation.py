@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.escalations.policy import format_duration
 from bot.escalations.views import EscalationView
 from bot.ownership.answers import Holder
-from bot.slack.blocks.kit import Message, actions, button, context, escape, header, section, truncate
+from bot.slack.blocks.kit import Block, Message, actions, button, context, escape, header, section, truncate
 from bot.slack.blocks.payloads import EscalationAction, EscalationRef
 from bot.slack_syntax import is_channel
 
@@ -38,7 +38,7 @@ def _origin(esc: EscalationView) -> str:
     return text
 
 
-def _buttons(esc: EscalationView, *, with_cancel: bool) -> dict:
+def _buttons(esc: EscalationView, *, with_cancel: bool) -> Block:
     value = EscalationRef(esc.id).to_value()
     elements = [button("Acknowledge", action_id=EscalationAction.ACK, value=value, style="primary"),
                 button("Resolve", action_id=EscalationAction.RESOLVE, value=value)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.ownership.answers import Holder, Involvement
 from bot.raci_file.model import LETTER_NAMES
@@ -104,14 +105,14 @@ def who_message(profile: Profile) -> Message:
     return Message(text, fit(blocks))
 
 
-def home_view(profile: Profile) -> dict:
+def home_view(profile: Profile) -> dict[str, Any]:
     """App Home for someone in the matrix: what they own."""
     blocks = [header("What you own"), *_owned_blocks(profile, subject="You are"),
               context("Ask `/raci <question>` to find who owns anything else, or `/raci help`.")]
     return {"type": "home", "blocks": fit(blocks, limit=MAX_VIEW_BLOCKS)}
 
 
-def not_in_matrix_view() -> dict:
+def not_in_matrix_view() -> dict[str, Any]:
     """App Home for someone the matrix does not know yet."""
     return {"type": "home", "blocks": [
         header("What you own"),

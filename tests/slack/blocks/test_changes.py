@@ -33,7 +33,7 @@ def test_the_modal_is_valid_block_kit_with_static_or_typed_role_pickers(roles: i
 @pytest.mark.parametrize("render", [blocks.approval_message, blocks.decided_message, blocks.accept_message,
                                     blocks.answered_message, blocks.outcome_message, blocks.applied_message,
                                     blocks.fyi_message])
-def test_every_dm_is_valid_and_escapes_user_text(render) -> None:  # noqa: ANN001 - a renderer
+def test_every_dm_is_valid_and_escapes_user_text(render) -> None:
     message = render(PAYLOAD)
     check_message(message.text, message.blocks)
     for block in message.blocks:

@@ -12,12 +12,12 @@ from tests.slack.block_kit import check_message
 ROWS = [ActivityRow(f"Activity {i:03d}", ("Data Engineer",), ("ML Engineer",)) for i in range(300)]
 
 
-def buttons(message) -> dict[str, dict]:  # noqa: ANN001 - a Message
+def buttons(message) -> dict[str, dict]:
     return {e["action_id"]: json.loads(e["value"]) for b in message.blocks if b["type"] == "actions"
             for e in b["elements"]}
 
 
-def shown(message) -> list[str]:  # noqa: ANN001 - a Message
+def shown(message) -> list[str]:
     lines = [line for b in message.blocks if b["type"] == "section" for line in b["text"]["text"].splitlines()]
     return [line.split("*")[1] for line in lines]
 
