@@ -17,7 +17,7 @@ from bot.runtime.ticker import utcnow
 from bot.store.db import Store
 
 
-def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """The `changes` and `diff` subcommands."""
     p = sub.add_parser("changes", parents=[common], help="ownership changes proposed in Slack",
                        description="List change requests (newest first) with their state, or approve or reject "

@@ -25,9 +25,9 @@ def with_statuses(away: Mapping[str, Away], holders: Iterable[Holder], statuses:
     if statuses is None:
         return found
     for holder in holders:
-        if holder.handle and holder.slack_id and not holder.vacant and holder.handle not in found:
-            if (by_status := statuses.away(holder.handle, holder.slack_id, now=now)) is not None:
-                found[holder.handle] = by_status
+        if (holder.handle and holder.slack_id and not holder.vacant and holder.handle not in found
+                and (by_status := statuses.away(holder.handle, holder.slack_id, now=now)) is not None):
+            found[holder.handle] = by_status
     return found
 
 
@@ -52,9 +52,13 @@ def mark_answer(answer: Answer, away: Mapping[str, Away], people: Mapping[str, P
     """The answer with every away holder marked; unchanged when nobody in it is away."""
     if answer.status != "match" or not away:
         return answer
-    return dataclasses.replace(answer, **{field: mark_holders(answer.holders(letter), away, people) for letter, field
-                                          in (("R", "responsible"), ("A", "accountable"), ("C", "consulted"),
-                                              ("I", "informed"))})
+    return dataclasses.replace(
+        answer,
+        responsible=mark_holders(answer.holders("R"), away, people),
+        accountable=mark_holders(answer.holders("A"), away, people),
+        consulted=mark_holders(answer.holders("C"), away, people),
+        informed=mark_holders(answer.holders("I"), away, people),
+    )
 
 
 def page_targets(holders: tuple[Holder, ...], away: Mapping[str, Away], people: Mapping[str, Person]

@@ -12,6 +12,7 @@ from bot.raci_file.diff import Change
 from bot.raci_file.model import Person
 from bot.store import models as m
 from bot.store.audit import record_changes
+from bot.store.db import rows_changed
 from bot.store.people_models import AwayPeriod
 
 AUDIT_ACTION = "away"  # not a matrix action: the matrix revision does not move
@@ -60,9 +61,9 @@ def end_away(session: Session, *, handle: str, actor: str, now: datetime) -> boo
 
 
 def _end(session: Session, handle: str, *, actor: str, now: datetime) -> int:
-    return session.execute(update(AwayPeriod).where(AwayPeriod.handle == handle, AwayPeriod.ended_at.is_(None),
-                                                    AwayPeriod.until > now)
-                           .values(ended_at=now, ended_by=actor)).rowcount
+    return rows_changed(session, update(AwayPeriod).where(
+        AwayPeriod.handle == handle, AwayPeriod.ended_at.is_(None), AwayPeriod.until > now,
+    ).values(ended_at=now, ended_by=actor))
 
 
 def delegations_of(session: Session, *, delegate: str, now: datetime) -> list[Away]:

@@ -23,10 +23,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.away.marking import StatusSource, page_targets, with_statuses
-from bot.away.store import active_away, people_by_handle, statuses_count
+from bot.away.store import Away, active_away, people_by_handle, statuses_count
 from bot.escalations.engine import audit, enqueue, enqueue_status, to_view
 from bot.escalations.policy import format_duration, step_count, step_letter, step_level, step_round
-from bot.escalations.views import Notifier, Outgoing
+from bot.escalations.views import EscalationView, Notifier, Outgoing
 from bot.store.db import Store, rows_changed
 from bot.store.escalation_models import Escalation, Notification
 from bot.store.outbox import Delivery, Outbox, Queue, SendReport, Verdict, skip_locked
@@ -88,13 +88,20 @@ def _read_statuses(store: Store, statuses: StatusSource, *, now: datetime, batch
     with_statuses({}, (h for found in owners for x in ("R", "A") for h in found.get(x, ())), statuses, now=now)
 
 
-def _advance(session: Session, row: Escalation, *, now: datetime, statuses: StatusSource | None = None) -> int:
-    """Advance one escalation as far as it goes right now; 0 when another ticker got there first."""
-    view = to_view(row)
-    away, people = active_away(session, now=now), people_by_handle(session)
+def _away_of(session: Session, view: EscalationView, *, statuses: StatusSource | None, now: datetime
+             ) -> dict[str, Away]:
+    """Who of the escalation's R and A holders is away now: by /raci away, and by Slack status with `statuses`."""
+    away = active_away(session, now=now)
     if statuses is not None and statuses_count(session):
         # the source caches each person's status, so a pass reads it once per holder however many escalations
         away = with_statuses(away, (h for x in ("R", "A") for h in view.owners.get(x, ())), statuses, now=now)
+    return away
+
+
+def _advance(session: Session, row: Escalation, *, now: datetime, statuses: StatusSource | None = None) -> int:
+    """Advance one escalation as far as it goes right now; 0 when another ticker got there first."""
+    view = to_view(row)
+    away, people = _away_of(session, view, statuses=statuses, now=now), people_by_handle(session)
     step, notes, status = row.step, list(row.notes or []), "open"
     due: datetime | None = now
     steps = step_count(row.repeats)

@@ -303,8 +303,8 @@ def content_runs(text: str, raws: list[str]) -> list[tuple[int, int, int]]:
     clauses = [tokenize(clause) for clause in _CLAUSE_END.split(text)]
     flat: list[tuple[int, str]] = []
     number = 0
-    for clause in clauses:
-        for place, token in enumerate(clause):
+    for clause_words in clauses:
+        for place, token in enumerate(clause_words):
             # "... for the PDP or do i just yell into the void": a conjunction starts another thought.
             number += place > 0 and token in _CLAUSE_WORDS
             flat.append((number, token))

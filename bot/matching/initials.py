@@ -71,26 +71,28 @@ def acronyms(texts: Iterable[str]) -> dict[str, str]:
 
 def spelled(words: list[str], table: dict[str, str]) -> tuple[int, str] | None:
     """(how many of `words` from the start spell an acronym of `table`, that acronym), longest first."""
+    found = [hit for skip in (False, True) if (hit := _spelled(words, table, skip_joiners=skip)) is not None]
+    return max(found, key=lambda hit: hit[0], default=None)
+
+
+def _spelled(words: list[str], table: dict[str, str], *, skip_joiners: bool) -> tuple[int, str] | None:
+    """The longest acronym the first words spell, joiners ("of", "and") counted as letters or skipped."""
     best: tuple[int, str] | None = None
-    for skip in (False, True):
-        letters = ""
-        content = 0
-        for count, word in enumerate(words[:MAX_LETTERS * 2], start=1):
-            if word in FILLER and word not in JOINERS:
-                break
-            if word in JOINERS:
-                if count == 1:
-                    break
-                if skip:
-                    continue
-            else:
-                content += 1
-            if not word[0].isalpha():
-                break
-            letters += word[0]
-            if len(letters) > MAX_LETTERS:
-                break
-            if content >= MIN_LETTERS and words[count - 1] not in JOINERS and letters in table:
-                if best is None or count > best[0]:
-                    best = (count, table[letters])
+    letters = ""
+    content = 0
+    for count, word in enumerate(words[:MAX_LETTERS * 2], start=1):
+        joiner = word in JOINERS
+        if (word in FILLER and not joiner) or (joiner and count == 1):
+            break
+        if joiner and skip_joiners:
+            continue
+        content += not joiner
+        if not word[0].isalpha():
+            break
+        letters += word[0]
+        if len(letters) > MAX_LETTERS:
+            break
+        if (content >= MIN_LETTERS and words[count - 1] not in JOINERS and letters in table
+                and (best is None or count > best[0])):
+            best = (count, table[letters])
     return best

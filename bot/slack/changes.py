@@ -35,6 +35,12 @@ def _change_id(action: dict[str, Any]) -> int | None:
 
 def register(app: App, deps: SlackDeps) -> None:
     """Every change surface; each listener acks first (a submission acks with its outcome)."""
+    _register_proposals(app, deps)
+    _register_decisions(app, deps)
+
+
+def _register_proposals(app: App, deps: SlackDeps) -> None:
+    """Suggest a change: the button, the modal's pickers and its submission."""
     desk = deps.replies.changes
 
     @app.action(ChangeAction.SUGGEST.value)
@@ -60,6 +66,11 @@ def register(app: App, deps: SlackDeps) -> None:
             ack(response_action="errors", errors={REASON_BLOCK: error[:300]})
             return
         ack(response_action="update", view=sent_view(confirmation))
+
+
+def _register_decisions(app: App, deps: SlackDeps) -> None:
+    """Approve / Reject (with its reason modal) by the deciders, Accept / Decline by the new owners."""
+    desk = deps.replies.changes
 
     @app.action(re.compile(rf"^({ChangeAction.APPROVE}|{ChangeAction.REJECT})$"))
     def decide(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, respond: Respond) -> None:

@@ -130,7 +130,8 @@ def modal_values(view: dict[str, Any]) -> tuple[ActivityRef, dict[str, list[str]
         chosen = (block.get(f"{ChangeAction.PEOPLE}_{letter}") or {}).get("selected_users") or []
         users[letter] = [u for u in chosen if isinstance(u, str) and USER_ID.fullmatch(u)]
     reason = (state.get(REASON_BLOCK) or {}).get(REASON_INPUT) or {}
-    text = reason.get("value") if isinstance(reason.get("value"), str) else ""
+    value = reason.get("value")
+    text = value if isinstance(value, str) else ""
     return ActivityRef.from_value(decode(view.get("private_metadata"))), roles, users, text
 
 
