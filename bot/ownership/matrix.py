@@ -31,7 +31,7 @@ from bot.raci_file.rules import check
 from bot.raci_file.yaml_io import dump_yaml
 from bot.store import models as m
 from bot.store.audit import record_changes
-from bot.store.db import Store
+from bot.store.db import PER_SCHEMA_LOCK, Store
 from bot.store.snapshot import is_empty, stored_document
 from bot.store.sync import write_document
 
@@ -98,7 +98,7 @@ def _lock_imports(session: Session) -> None:
     """Imports run one at a time, held until this transaction ends."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": IMPORT_LOCK_ID})
+        session.execute(text(f"SELECT pg_advisory_xact_lock({PER_SCHEMA_LOCK})"), {"id": IMPORT_LOCK_ID})
     elif dialect == "sqlite":
         # A write that changes nothing takes SQLite's write lock now, before we read what is there.
         session.execute(text("DELETE FROM org_settings WHERE 1 = 0"))

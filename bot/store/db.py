@@ -24,6 +24,9 @@ from bot.errors import StoreUnavailable
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 # Any fixed 64-bit number: replicas starting together migrate one at a time under it.
 MIGRATION_LOCK_ID = 0x7261_6369_6D69_67  # "racimig"
+# An advisory lock is per database; a store is per schema: the key mixes in the schema, so stores in two
+# schemas of one database (tests, or two installations) never wait for each other.
+PER_SCHEMA_LOCK = "CAST(:id AS bigint) # hashtext(current_schema())::bigint"
 
 
 def safe_url(url: str) -> str:
@@ -105,7 +108,7 @@ def migrate(engine: Engine) -> None:
     with _MIGRATING, _sqlite_file_lock(engine), engine.connect() as conn:
         postgres = engine.dialect.name == "postgresql"
         if postgres:
-            conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+            conn.execute(text(f"SELECT pg_advisory_lock({PER_SCHEMA_LOCK})"), {"id": MIGRATION_LOCK_ID})
             conn.commit()
         try:
             cfg = alembic_config(engine.url.render_as_string(hide_password=False))
@@ -114,7 +117,7 @@ def migrate(engine: Engine) -> None:
             conn.commit()
         finally:
             if postgres:
-                conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": MIGRATION_LOCK_ID})
+                conn.execute(text(f"SELECT pg_advisory_unlock({PER_SCHEMA_LOCK})"), {"id": MIGRATION_LOCK_ID})
                 conn.commit()
 
 
