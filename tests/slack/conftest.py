@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -120,19 +121,25 @@ def app_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         yield url
 
 
-@pytest.fixture(scope="module")
-def running_app(app_db_url: str, slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    """`python app.py` in HTTP mode, healthy, pointed at the fake Slack."""
-    workdir = tmp_path_factory.mktemp("app")
+@contextmanager
+def launched(db_url: str, slack: FakeSlackApi, workdir: Path, **extra: str) -> Iterator[RunningApp]:
+    """`python app.py` in HTTP mode (with `extra` environment), healthy, pointed at the fake Slack; stopped after."""
     port = free_port()
     log = workdir / "app.log"
-    process = start_app(app_env(db_url=app_db_url, slack=slack, port=port), log, cwd=workdir)
-    app = RunningApp(process, port, log, app_db_url, slack)
+    app = RunningApp(start_app(app_env(db_url=db_url, slack=slack, port=port, **extra), log, cwd=workdir),
+                     port, log, db_url, slack)
     try:
         wait_healthy(app)
         yield app
     finally:
-        stop(process)
+        stop(app.process)
+
+
+@pytest.fixture(scope="module")
+def running_app(app_db_url: str, slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """`python app.py` in HTTP mode, healthy, pointed at the fake Slack."""
+    with launched(app_db_url, slack, tmp_path_factory.mktemp("app")) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")

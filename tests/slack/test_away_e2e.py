@@ -20,7 +20,7 @@ from bot.store.db import Store
 from tests.fakes.slack_api import Call, FakeSlackApi
 from tests.fakes.slack_requests import block_actions, unique
 from tests.slack.block_kit import check_message
-from tests.slack.conftest import FIXTURES, RunningApp, app_env, free_port, start_app, stop, wait_healthy
+from tests.slack.conftest import FIXTURES, RunningApp, launched
 
 ORG = FIXTURES / "away_org.yaml"
 ANA, BO, CY, DEE, AD = "U0ANA0001", "U0BO00001", "U0CY00001", "U0DEE0001", "U0AD00001"
@@ -40,15 +40,8 @@ def slack(app_db_url: str) -> Iterator[FakeSlackApi]:
 @pytest.fixture(scope="module")
 def app(app_db_url: str, slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     workdir = tmp_path_factory.mktemp("away-app")
-    port = free_port()
-    log = workdir / "app.log"
-    env = app_env(db_url=app_db_url, slack=slack, port=port, RACI_FILE=str(ORG), RACI_TICK_SECONDS="1")
-    running = RunningApp(start_app(env, log, cwd=workdir), port, log, app_db_url, slack)
-    try:
-        wait_healthy(running)
+    with launched(app_db_url, slack, workdir, RACI_FILE=str(ORG), RACI_TICK_SECONDS="1") as running:
         yield running
-    finally:
-        stop(running.process)
 
 
 def command(app: RunningApp, text: str, *, user: str, channel: str = "C0AWAY001") -> Call:
