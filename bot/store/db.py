@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +28,8 @@ MIGRATION_LOCK_ID = 0x7261_6369_6D69_67  # "racimig"
 # An advisory lock is per database; a store is per schema: the key mixes in the schema, so stores in two
 # schemas of one database (tests, or two installations) never wait for each other.
 PER_SCHEMA_LOCK = "CAST(:id AS bigint) # hashtext(current_schema())::bigint"
+# How long a SQLite connection waits for another process's write before giving up.
+SQLITE_BUSY_SECONDS = 30.0
 
 
 def safe_url(url: str) -> str:
@@ -49,7 +52,7 @@ def create_store_engine(url: str) -> Engine:
         raise StoreUnavailable(f"DATABASE_URL is not a database URL: {url!r}") from None
     try:
         if parsed.get_backend_name() == "sqlite":
-            engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
+            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, hide_parameters=True)
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
         return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
@@ -59,8 +62,9 @@ def create_store_engine(url: str) -> Engine:
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
-    # WAL lets the app and a CLI read while another writes; foreign keys are off by default in SQLite.
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # Per connection: foreign keys are off by default in SQLite. The journal mode is not set here: it is a
+    # property of the file, and switching it while another process opens the same new file fails with
+    # "database is locked" at once, without waiting (see _use_wal).
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -99,8 +103,31 @@ def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _use_wal(engine: Engine) -> None:
+    """Put a SQLite file in WAL mode (the app and a CLI then read while another writes), once and under the lock.
+
+    WAL persists in the file, so later connections inherit it; a file already in WAL is left alone.
+    """
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+    deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+    pause = 0.01
+    with _MIGRATING, _sqlite_file_lock(engine), engine.connect() as conn:
+        while str(conn.exec_driver_sql("PRAGMA journal_mode").scalar()).lower() != "wal":
+            try:
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+            except OperationalError as exc:
+                # SQLite refuses the switch at once, without its busy wait, while another connection
+                # writes to a rollback-journal file: wait for that writer as the busy timeout would.
+                if "locked" not in str(exc.orig) or time.monotonic() > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.5)
+
+
 def migrate(engine: Engine) -> None:
     """Bring the database to the newest schema, one process (and one thread) at a time."""
+    _use_wal(engine)
     head = schema_head()
     with engine.connect() as conn:
         if current_revision(conn) == head:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -38,3 +40,29 @@ def test_older_database_is_upgraded_and_migrating_twice_is_harmless(store: Store
             assert current_revision(conn) == schema_head()
     finally:
         reopened.close()
+
+
+def test_a_sqlite_file_another_process_is_writing_is_waited_for_then_switched_to_wal(tmp_path: Path) -> None:
+    """SQLite refuses to switch a rollback-journal file to WAL at once while another connection writes
+    (no busy wait): opening the store must wait for that writer, not fail with "database is locked"."""
+    import sqlite3
+    import threading
+
+    path = tmp_path / "raci.db"
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    writer.execute("CREATE TABLE other_tool (x)")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO other_tool VALUES (1)")
+    finishing = threading.Timer(0.3, lambda: writer.execute("COMMIT"))  # the writer finishes a moment later
+    finishing.start()
+    try:
+        store = Store.open(f"sqlite:///{path}")
+    finally:
+        finishing.join()
+        writer.close()
+    try:
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert current_revision(conn) == schema_head()
+    finally:
+        store.close()
