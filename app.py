@@ -120,7 +120,8 @@ def run_socket(bot: Bot) -> int:
     ready = Readiness(bot.store, bot.service, sync_warning=bot.sync_warning)
     probes = make_server("0.0.0.0", bot.settings.metrics_port, probes_app(ready=ready),
                          server_class=ThreadingWSGIServer, handler_class=QuietHandler)
-    threading.Thread(target=probes.serve_forever, name="probes", daemon=True).start()
+    # shutdown() waits for the serving loop's next look: a short poll keeps SIGTERM quick
+    threading.Thread(target=probes.serve_forever, kwargs={"poll_interval": 0.1}, name="probes", daemon=True).start()
     ticker = TickerThread(bot.ticker, interval=bot.settings.tick_seconds)
     ticker.start()
     bot.service.start_reloader()

@@ -1,7 +1,9 @@
 """Fixtures shared by every test: a fresh store per test, on SQLite and on PostgreSQL.
 
 PostgreSQL tests run where RACI_TEST_POSTGRES_URL points at a server (`.ci/run` sets it);
-each test gets its own schema, dropped afterwards, so tests never share state.
+each test gets its own schema, dropped afterwards, so tests never share state. A test's database
+starts at the newest schema (tests/migrated.py: Alembic runs once per process, not once per test);
+`empty_db_url` is for the tests of migrating itself.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.store.db import Store
+from tests.migrated import migrate_postgres_schema, migrated_sqlite
 from tests.pg_schemas import drop_schema, new_schema
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,16 +48,22 @@ def postgres_skip_reason() -> str | None:
 
 
 @contextlib.contextmanager
-def fresh_database(kind: str, directory: Path, skip_reason: str | None) -> Iterator[str]:
-    """A URL of an empty database: a SQLite file in `directory`, or a fresh PostgreSQL schema (dropped after)."""
+def fresh_database(kind: str, directory: Path, skip_reason: str | None, *, migrated: bool = True) -> Iterator[str]:
+    """A URL of a database of its own, at the newest schema with no rows (or `migrated=False`: empty):
+    a SQLite file in `directory`, or a fresh PostgreSQL schema (dropped after)."""
     if kind == "sqlite":
-        yield f"sqlite:///{directory / 'raci.db'}"
+        path = directory / "raci.db"
+        if migrated:
+            migrated_sqlite(path)
+        yield f"sqlite:///{path}"
         return
     if skip_reason:
         pytest.skip(skip_reason)
     # unique per test already (a random suffix); the xdist worker's id tells whose a leftover schema was
     schema, url = new_schema(POSTGRES_URL, prefix=f"t_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_")
     try:
+        if migrated:
+            migrate_postgres_schema(POSTGRES_URL, schema)
         yield url
     finally:
         drop_schema(POSTGRES_URL, schema)
@@ -62,14 +71,21 @@ def fresh_database(kind: str, directory: Path, skip_reason: str | None) -> Itera
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_skip_reason: str | None) -> Iterator[str]:
-    """A URL of an empty database for one test, on each backend."""
+    """A URL of a database at the newest schema, with no rows, for one test, on each backend."""
     with fresh_database(request.param, tmp_path, postgres_skip_reason) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_skip_reason: str | None) -> Iterator[str]:
+    """A URL of an empty database (no schema yet) for one test, on each backend: for tests of migrating."""
+    with fresh_database(request.param, tmp_path, postgres_skip_reason, migrated=False) as url:
         yield url
 
 
 @pytest.fixture
 def store(db_url: str) -> Iterator[Store]:
-    """An empty, migrated store."""
+    """A store at the newest schema, with no rows."""
     s = Store.open(db_url)
     try:
         yield s

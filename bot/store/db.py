@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import threading
 import time
 from collections.abc import Iterator
@@ -77,6 +78,7 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+@functools.cache  # the migrations on disk do not change while the process runs
 def schema_head() -> str | None:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 

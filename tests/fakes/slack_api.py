@@ -93,7 +93,9 @@ class FakeSlackApi:
         self._file_ids = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-slack", daemon=True)
+        # a short poll: shutdown() waits for the serving loop to look, and every test stops a fake
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        name="fake-slack", daemon=True)
 
     # -- lifecycle -------------------------------------------------------------------------------
 

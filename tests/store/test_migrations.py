@@ -2,31 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
+from sqlalchemy.engine import Inspector
 
 from bot.store.db import Store, alembic_config, current_revision, migrate, schema_head
 from bot.store.models import Base
 
 
-def test_empty_database_reaches_head_with_every_table(store: Store) -> None:
+@pytest.fixture
+def migrated_online(empty_db_url: str) -> Iterator[Store]:
+    """A store Alembic itself migrated from nothing (other tests copy a migrated template; see tests/migrated.py)."""
+    store = Store.open(empty_db_url)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def test_empty_database_reaches_head_with_every_table(migrated_online: Store) -> None:
+    store = migrated_online
     with store.engine.connect() as conn:
         assert current_revision(conn) == schema_head()
     tables = set(inspect(store.engine).get_table_names())
     assert {t.name for t in Base.metadata.sorted_tables} <= tables
 
 
-def test_models_and_migrations_do_not_drift(store: Store) -> None:
-    with store.engine.connect() as conn:
+def test_models_and_migrations_do_not_drift(migrated_online: Store) -> None:
+    with migrated_online.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
 
 
-def test_older_database_is_upgraded_and_migrating_twice_is_harmless(store: Store) -> None:
+def test_older_database_is_upgraded_and_migrating_twice_is_harmless(migrated_online: Store) -> None:
+    store = migrated_online
     url = store.engine.url.render_as_string(hide_password=False)
     with store.engine.begin() as conn:
         cfg = alembic_config(url)
@@ -66,3 +82,31 @@ def test_a_sqlite_file_another_process_is_writing_is_waited_for_then_switched_to
             assert current_revision(conn) == schema_head()
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(("db_url", "empty_db_url"), [
+    ("sqlite", "sqlite"), pytest.param("postgresql", "postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_the_tests_template_schema_is_what_alembic_makes(migrated_online: Store, db_url: str) -> None:
+    """Tests start from a copied or scripted schema (tests/migrated.py); it must be Alembic's head exactly."""
+    copied = Store.open(db_url)
+    try:
+        for store in (migrated_online, copied):
+            with store.engine.connect() as conn:
+                assert current_revision(conn) == schema_head()
+                context = MigrationContext.configure(conn, opts={"compare_type": True})
+                assert compare_metadata(context, Base.metadata) == []
+        online, scripted = inspect(migrated_online.engine), inspect(copied.engine)
+        assert sorted(online.get_table_names()) == sorted(scripted.get_table_names())
+        for table in online.get_table_names():
+            assert _shape(online, table) == _shape(scripted, table), table
+    finally:
+        copied.close()
+
+
+def _shape(inspector: Inspector, table: str) -> tuple[object, ...]:
+    def names(items: list[Any]) -> list[str]:
+        return sorted(str(item.get("name")) for item in items)
+
+    return (sorted((c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)),
+            names(inspector.get_indexes(table)), names(inspector.get_unique_constraints(table)),
+            names(inspector.get_foreign_keys(table)), inspector.get_pk_constraint(table).get("name"))

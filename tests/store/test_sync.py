@@ -178,7 +178,7 @@ def test_check_store_reports_gaps_and_warnings(store: Store, tmp_path: Path) -> 
         assert any(f.kind == "gap" and "Docker packaging" in f.subject for f in check_store(session=session))
 
 
-def test_replicas_starting_together_migrate_and_import_once(db_url: str) -> None:
+def test_replicas_starting_together_migrate_and_import_once(empty_db_url: str) -> None:
     """Two processes' worth of startup at the same moment: one does the work, the other waits, then serves."""
     import threading
 
@@ -191,7 +191,7 @@ def test_replicas_starting_together_migrate_and_import_once(db_url: str) -> None
     def start() -> None:
         try:
             barrier.wait()
-            replica = Store.open(db_url)  # migrates under an advisory lock on PostgreSQL
+            replica = Store.open(empty_db_url)  # migrates under an advisory lock on PostgreSQL
             reports.append(ensure_loaded(replica, ORG, actor="replica"))
             replica.close()
         except BaseException as exc:  # noqa: BLE001 - reported below
@@ -204,7 +204,7 @@ def test_replicas_starting_together_migrate_and_import_once(db_url: str) -> None
         t.join()
     assert errors == []
     assert sum(1 for r in reports if r is not None) == 1  # loaded once; the others found it loaded
-    check = Store.open(db_url)
+    check = Store.open(empty_db_url)
     try:
         with check.session() as session:
             assert len(load_ownership(session=session).doc.activities) == 4
