@@ -148,12 +148,14 @@ def test_check_exit_codes(cli_env: str, capsys: pytest.CaptureFixture[str], tmp_
         (["ask", "--db", "nonsense", "x"], "DATABASE_URL"),
     ],
 )
-def test_user_mistakes_are_one_line_without_traceback(
-    cli_env: str, tmp_path: Path, argv: list[str], expected: str
-) -> None:
+def test_user_mistakes_are_one_line_without_traceback(tmp_path: Path, argv: list[str], expected: str) -> None:
+    """A whole process, so nothing but the CLI's own words reaches stderr (the mistakes come before any database
+    work, so one backend is enough)."""
     (tmp_path / "notes.txt").write_text("hello")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'raci.db'}"}
+    env.pop("RACI_FILE", None)
     proc = subprocess.run([sys.executable, "-m", "bot.cli", *argv], capture_output=True, text=True,
-                          cwd=tmp_path, env=dict(os.environ), check=False)
+                          cwd=tmp_path, env=env, check=False)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr

@@ -9,7 +9,6 @@ from bot.errors import RaciError, UnknownTeam
 from bot.matrix_view import limits
 from bot.matrix_view.grid import Grid, build_grid, filter_grid
 from bot.matrix_view.html import render_page
-from bot.matrix_view.png import grid_png
 from bot.ownership.index import Ownership
 
 
@@ -50,6 +49,8 @@ def matrix_picture(ownership: Ownership, text: str, *, now: datetime) -> MatrixP
         shown = replace(shown, rows=tuple(replace(r, cells=r.cells[: limits.PNG_MAX_COLUMNS]) for r in shown.rows))
     scope = grid.team_name or "Org-wide"
     cut = len(shown.rows) < len(grid.rows) or len(shown.columns) < len(grid.columns)
+    from bot.matrix_view.png import grid_png  # matplotlib (~0.3 s to import) only when a picture is drawn
+
     png = grid_png(shown, title=_title(scope, filter_text), note=_note(grid, shown, now))
     page = render_page(ownership, team=team, now=now) if cut else None
     return MatrixPicture(png, scope, filter_text, len(shown.rows), len(grid.rows), len(shown.columns),

@@ -248,15 +248,16 @@ def sqlite_store(tmp_path) -> Iterator[Store]:
     s.close()
 
 
-def test_two_thousand_people_get_one_dm_each_through_429s(sqlite_store: Store, time: FakeTime) -> None:
-    load_document(sqlite_store, big_document(2000))
-    with DigestSlackApi(limit_every=97, retry_after=3) as slack:
+def test_six_hundred_people_get_one_dm_each_through_429s(sqlite_store: Store, time: FakeTime) -> None:
+    """Many people and many 429s in one run (scale itself is benchmarks/bench_digest.py's: 10,000 people)."""
+    load_document(sqlite_store, big_document(600))
+    with DigestSlackApi(limit_every=37, retry_after=3) as slack:
         client = WebClient(token="xoxb-test", base_url=slack.base_url)
         step = digests(sqlite_store, client, time, directory=None)
         report = step.run(time.now)
         assert report.sent.failed == 0 and report.pending == 0
-        assert report.sent.sent == 2001 and report.sent.rate_limited == len(slack.limited) > 15
-        assert slack.delivered() == Counter({**{f"U{i:08d}": 1 for i in range(2000)}, CHANNEL: 1})
+        assert report.sent.sent == 601 and report.sent.rate_limited == len(slack.limited) > 15
+        assert slack.delivered() == Counter({**{f"U{i:08d}": 1 for i in range(600)}, CHANNEL: 1})
     assert sum(1 for s in time.sleeps if s >= 3) >= len(slack.limited)  # every Retry-After was waited out
     with sqlite_store.session() as session:
-        assert Counter(session.scalars(select(DigestDelivery.state))) == {"sent": 2001}
+        assert Counter(session.scalars(select(DigestDelivery.state))) == {"sent": 601}

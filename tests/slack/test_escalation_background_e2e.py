@@ -10,7 +10,7 @@ LENA = "U0LENA001"
 
 def test_the_requester_is_answered_before_a_rate_limited_page_goes_out(bolt_app: InProcessApp) -> None:
     slack, name, channel = bolt_app.slack, unique("bg"), unique("C0BG")
-    slack.rate_limit("chat.postMessage", times=1, retry_after=3)
+    slack.rate_limit("chat.postMessage", times=1, retry_after=1)
     assert bolt_app.sender().command("escalate docker packaging: background paging check",
                                         response_url=slack.response_url(name), channel=channel).status == 200
     [confirmation] = slack.response(name, timeout=10)
