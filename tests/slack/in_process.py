@@ -27,8 +27,9 @@ from typing import Any
 
 from slack_bolt import App
 
+from app import load_matrix
 from bot.ownership.live import OwnershipService
-from bot.ownership.matrix import ensure_loaded
+from bot.runtime.health import Readiness
 from bot.runtime.ticker import Ticker, TickSummary
 from bot.settings import Settings
 from bot.slack.app import build_ticker, create_app, web_client
@@ -88,6 +89,7 @@ class InProcessApp:
     slack: FakeSlackApi
     db_url: str
     log: LogCapture = field(default_factory=LogCapture)
+    sync_warning: str | None = None  # a refused RACI_SYNC_ON_START, as app.py keeps it for /readyz
 
     @property
     def gate(self) -> SlackGate:
@@ -121,12 +123,17 @@ class InProcessApp:
     def output(self) -> str:
         return "\n".join(self.log.lines)
 
+    def readiness(self) -> dict[str, Any]:
+        """What GET /readyz would answer (its JSON body), from the same Readiness the HTTP server serves."""
+        return Readiness(self.store, self.service, sync_warning=self.sync_warning)()[1]
+
 
 @contextlib.contextmanager
 def in_process_app(db_url: str, slack: FakeSlackApi, *, raci_file: Path = ORG_FILE,
                    **env: str) -> Iterator[InProcessApp]:
-    """The app as `python app.py` builds it (settings from an environment, the matrix loaded when the store is
-    empty), with inline listeners; its log captured while it runs."""
+    """The app as `python app.py` builds it (settings from an environment, the matrix loaded as app.py's
+    `load_matrix` does: when the store is empty, or with RACI_SYNC_ON_START when the file changed), with inline
+    listeners; its log captured while it runs."""
     settings = Settings.from_env({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
                                   "DATABASE_URL": db_url, "RACI_FILE": str(raci_file),
                                   "SLACK_API_URL": slack.base_url, **env}).validate_for_app()
@@ -135,11 +142,11 @@ def in_process_app(db_url: str, slack: FakeSlackApi, *, raci_file: Path = ORG_FI
     root = logging.getLogger()
     root.addHandler(capture)
     try:
-        ensure_loaded(store, settings.raci_file, actor="raci-bot")
+        sync_warning = load_matrix(store, settings)
         service = OwnershipService(store, reload_seconds=settings.reload_seconds)
         client = web_client(settings)
         bolt = create_app(settings, service, store, client=client, listener_executor=InlineExecutor())
-        yield InProcessApp(bolt, store, service, build_ticker(store, client), slack, db_url, capture)
+        yield InProcessApp(bolt, store, service, build_ticker(store, client), slack, db_url, capture, sync_warning)
     finally:
         root.removeHandler(capture)
         store.close()

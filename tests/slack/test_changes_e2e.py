@@ -1,15 +1,16 @@
-"""Ownership changes end to end: signed requests to the real app, Slack faked at the network; SQLite and PostgreSQL.
+"""Ownership changes end to end: signed requests to the real app in process, Slack faked at the network; SQLite and
+PostgreSQL.
 
 Propose in the modal -> the Accountable approves -> the new Accountable accepts -> answers change ->
-the DMs and the FYI go out -> history lists it; strangers are refused; a decline closes; a gap needs
-an admin; a stale proposal is refused; the old file's re-import refuses; a restart keeps the change.
+the DMs and the FYI go out (the outbox sends on the ticks the tests make) -> history lists it; strangers
+are refused; a decline closes; a gap needs an admin; a stale proposal is refused; the old file's re-import
+refuses; a restart syncing the unchanged file keeps the change.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,21 +20,14 @@ from slack_sdk.models.views import View
 from bot.cli import main
 from tests.fakes.slack_api import Call, FakeSlackApi
 from tests.fakes.slack_requests import block_actions, unique, view_submission
-from tests.slack.conftest import FIXTURES, RunningApp, app_env, free_port, start_app, stop, wait_healthy
-from tests.slack.test_learning_e2e import checked, header, picker_free_buttons
+from tests.slack import test_learning_e2e as learning
+from tests.slack.conftest import FIXTURES
+from tests.slack.in_process import InProcessApp, in_process_app
+from tests.slack.test_learning_e2e import click, dm, header, picker_free_buttons
 
 OMAR, DANA, LENA, BO, IVY, EVE = "U0OMAR001", "U0DANA001", "U0LENA001", "U0BO00001", "U0IVY0001", "U0EVE0001"
 FEATURE = "Feature store mgmt"
-
-
-def launch(db_url: str, slack: FakeSlackApi, workdir: Path, org: Path) -> RunningApp:
-    port = free_port()
-    log = workdir / f"app-{port}.log"
-    env = app_env(db_url=db_url, slack=slack, port=port, RACI_FILE=str(org), RACI_TICK_SECONDS="1",
-                  RACI_RELOAD_SECONDS="1", RACI_SYNC_ON_START="1")
-    running = RunningApp(start_app(env, log, cwd=workdir), port, log, db_url, slack)
-    wait_healthy(running)
-    return running
+SYNC_ON_START = {"RACI_SYNC_ON_START": "1"}  # as deployed (deploy/): every start imports RACI_FILE if it changed
 
 
 @pytest.fixture(scope="module")
@@ -44,50 +38,39 @@ def org(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def app(app_db_url: str, slack: FakeSlackApi, org: Path, tmp_path_factory: pytest.TempPathFactory
-        ) -> Iterator[RunningApp]:
-    running = launch(app_db_url, slack, tmp_path_factory.mktemp("changes-app"), org)
-    try:
+def app(app_db_url: str, slack: FakeSlackApi, org: Path) -> Iterator[InProcessApp]:
+    """The app on the changes organisation, in process: the outbox's DMs go out when a test ticks."""
+    with in_process_app(app_db_url, slack, raci_file=org, **SYNC_ON_START) as running:
         yield running
-    finally:
-        stop(running.process)
 
 
-def ask(app: RunningApp, text: str, *, user: str = DANA) -> Call:
-    name = unique("cmd")
-    assert app.sender().command(text, response_url=app.slack.response_url(name), user=user).status == 200
-    [answer] = app.slack.response(name)
-    return checked(answer)
+def ask(app: InProcessApp, text: str, *, user: str = DANA) -> Call:
+    return learning.ask(app, text, user=user)
+
+
+def answer_text(app: InProcessApp, question: str) -> str:
+    """The answer to a question as Slack receives it (text and blocks), e.g. "*Accountable:* <@U0LENA001>"."""
+    return json.dumps(ask(app, question).params)
 
 
 def button(call: Call, text: str) -> dict:
     return next(b for b in picker_free_buttons(call) if b["text"]["text"] == text)
 
 
-def click(app: RunningApp, found: dict, *, user: str, channel: str = "C0GENERAL1", ephemeral: bool = True) -> Call:
-    name = unique("act")
-    payload = block_actions(found["action_id"], found["value"], response_url=app.slack.response_url(name),
-                            user=user, channel=channel, ephemeral=ephemeral)
-    assert app.sender().action(payload).status == 200
-    [answer] = app.slack.response(name)
-    return checked(answer)
-
-
-def open_modal(app: RunningApp, activity_question: str, *, user: str) -> dict:
+def open_modal(app: InProcessApp, activity_question: str, *, user: str) -> dict:
     """Ask, click "Suggest a change" on the answer: the modal Slack was asked to open (valid Block Kit)."""
-    before = len(app.slack.calls("views.open"))
     answer = ask(app, activity_question, user=user)
     name = unique("act")
     found = button(answer, "Suggest a change")
     payload = block_actions(found["action_id"], found["value"], response_url=app.slack.response_url(name), user=user)
     assert app.sender().action(payload).status == 200
-    opened = app.slack.wait_for("views.open", count=before + 1)[-1]
+    [opened] = app.slack.calls("views.open", lambda c: c.params.get("trigger_id") == payload["trigger_id"])
     view = opened.params["view"]
     View(**view).validate_json()  # slack_sdk's own models agree the modal is valid
     return view
 
 
-def submit(app: RunningApp, view: dict, *, user: str, reason: str, roles: dict[str, list[str]] | None = None,
+def submit(app: InProcessApp, view: dict, *, user: str, reason: str, roles: dict[str, list[str]] | None = None,
            users: dict[str, list[str]] | None = None) -> dict:
     """Submit the modal with these picks (letters not given keep the modal's initial values)."""
     values = {}
@@ -110,23 +93,7 @@ def submit(app: RunningApp, view: dict, *, user: str, reason: str, roles: dict[s
     return json.loads(reply.body) if reply.body else {}
 
 
-def dm(app: RunningApp, user: str, containing: str, *, method: str = "chat.postMessage") -> Call:
-    [call] = app.slack.wait_for(method, lambda c: c.params.get("channel") == user
-                                and containing in json.dumps(c.params, ensure_ascii=False), timeout=10)
-    return checked(call)
-
-
-def accountable_of(app: RunningApp, question: str, expected: str, *, timeout: float = 10.0) -> bool:
-    """Ask until the answer names `expected` as Accountable (replicas reload within RACI_RELOAD_SECONDS)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if f"*Accountable:* {expected}" in json.dumps(ask(app, question).params):
-            return True
-        time.sleep(0.2)
-    return False
-
-
-def test_propose_approve_accept_applies_tells_everyone_and_history_lists_it(app: RunningApp, org: Path) -> None:
+def test_propose_approve_accept_applies_tells_everyone_and_history_lists_it(app: InProcessApp, org: Path) -> None:
     view = open_modal(app, "who owns the feature store", user=DANA)
     assert "Feature store mgmt" in json.dumps(view["blocks"])
     nothing = submit(app, view, user=DANA, reason="no change")
@@ -143,25 +110,26 @@ def test_propose_approve_accept_applies_tells_everyone_and_history_lists_it(app:
     assert refused.params["replace_original"] is False and "can't take that from you" in refused.params["text"]
     approved = click(app, button(request, "Approve"), user=OMAR, channel="D0OMAR001", ephemeral=False)
     assert approved.params["replace_original"] is True and "approved by <@U0OMAR001>" in approved.params["text"]
-    assert "*Accountable:* <@U0OMAR001>" in json.dumps(ask(app, "feature store").params)  # not before Lena accepts
+    assert "*Accountable:* <@U0OMAR001>" in answer_text(app, "feature store")  # not before Lena accepts
 
     asked = dm(app, LENA, "proposes that you become Accountable for *Feature store mgmt*")
     accepted = click(app, button(asked, "Accept"), user=LENA, channel="D0LENA001", ephemeral=False)
     assert "You accepted" in accepted.params["text"]
-    assert accountable_of(app, "who owns the feature store", "<@U0LENA001>")
+    assert "*Accountable:* <@U0LENA001>" in answer_text(app, "who owns the feature store")  # applied on accepting
 
     dm(app, DANA, "Your change to *Feature store mgmt* is applied (approved by <@U0OMAR001>)")
     dm(app, IVY, "FYI: the owners of *Feature store mgmt* changed")
     dm(app, OMAR, "The owners of *Feature store mgmt* changed")
-    app.slack.wait_for("chat.update", lambda c: "approved by" in c.params.get("text", ""), timeout=10)
+    app.tick()  # the outbox's chat.update of Omar's request, on the ticker's pass
+    app.slack.wait_for("chat.update", lambda c: "approved by" in c.params.get("text", ""))
 
     assert main(["history", "--db", app.db_url]) == 0
 
 
 def test_history_and_the_old_file_refusal_list_the_slack_change(
-    app: RunningApp, org: Path, capsys: pytest.CaptureFixture[str],
+    app: InProcessApp, org: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert accountable_of(app, "feature store", "<@U0LENA001>")  # the first test's change
+    assert "*Accountable:* <@U0LENA001>" in answer_text(app, "feature store")  # the first test's change
     assert main(["history", "--db", app.db_url]) == 0
     assert "applied, proposed by @dana, approved by @omar, accepted by @lena" in capsys.readouterr().out
     assert main(["import", str(org), "--db", app.db_url]) == 1
@@ -169,20 +137,15 @@ def test_history_and_the_old_file_refusal_list_the_slack_change(
     assert "would undo" in error and "Feature store mgmt: Accountable" in error and "approved by @omar" in error
 
 
-def test_a_restart_syncing_the_unchanged_file_keeps_the_slack_change(
-    app: RunningApp, org: Path, tmp_path: Path,
-) -> None:
-    assert accountable_of(app, "feature store", "<@U0LENA001>")
-    second = launch(app.db_url, app.slack, tmp_path, org)
-    try:
-        assert accountable_of(second, "feature store", "<@U0LENA001>", timeout=2)
-        with __import__("urllib.request").request.urlopen(second.url + "/readyz", timeout=5) as response:
-            assert "sync" not in json.loads(response.read())
-    finally:
-        stop(second.process)
+def test_a_restart_syncing_the_unchanged_file_keeps_the_slack_change(app: InProcessApp, org: Path) -> None:
+    assert "*Accountable:* <@U0LENA001>" in answer_text(app, "feature store")
+    # a second start on the same store, built as app.py builds it: RACI_SYNC_ON_START finds the file unchanged
+    with in_process_app(app.db_url, app.slack, raci_file=org, **SYNC_ON_START) as second:
+        assert "*Accountable:* <@U0LENA001>" in answer_text(second, "feature store")
+        assert "sync" not in second.readiness()  # no refused sync shown in /readyz
 
 
-def test_a_stranger_cannot_decide_and_a_decline_closes_it(app: RunningApp) -> None:
+def test_a_stranger_cannot_decide_and_a_decline_closes_it(app: InProcessApp) -> None:
     view = open_modal(app, "office plants", user=EVE)
     submit(app, view, user=EVE, reason="Dana helps now", users={"R": [EVE, DANA]})
     request = dm(app, EVE, "proposes a change to *Office plants*")
@@ -192,10 +155,10 @@ def test_a_stranger_cannot_decide_and_a_decline_closes_it(app: RunningApp) -> No
     assert "does not wait for your answer" in refused.params["text"]
     click(app, button(asked, "Decline"), user=DANA, channel="D0DANA001", ephemeral=False)
     dm(app, EVE, "Your change to *Office plants* is closed: @dana declined to become Responsible")
-    assert "<@U0DANA001>" not in json.dumps(ask(app, "office plants").params)
+    assert "<@U0DANA001>" not in answer_text(app, "office plants")
 
 
-def test_a_gap_needs_an_admin(app: RunningApp) -> None:
+def test_a_gap_needs_an_admin(app: InProcessApp) -> None:
     view = open_modal(app, "docs site", user=DANA)
     sent = submit(app, view, user=DANA, reason="nobody writes docs any more", roles={"R": []})
     assert "only an admin can approve it" in json.dumps(sent["view"])
@@ -208,14 +171,15 @@ def test_a_gap_needs_an_admin(app: RunningApp) -> None:
     assert "approved by <@U0BO00001>" in approved.params["text"]
 
 
-def test_a_stale_proposal_is_refused(app: RunningApp) -> None:
+def test_a_stale_proposal_is_refused(app: InProcessApp) -> None:
     first = submit(app, open_modal(app, "lab booking", user=DANA), user=DANA, reason="ivy wants to know",
                    users={"I": [IVY]})
     second = submit(app, open_modal(app, "lab booking", user=DANA), user=DANA, reason="eve advises",
                     users={"C": [EVE]})
     assert first["response_action"] == second["response_action"] == "update"
+    app.tick()  # the outbox sends both requests on the ticker's pass
     requests = app.slack.wait_for("chat.postMessage", lambda c: c.params.get("channel") == OMAR
-                                  and "*Lab booking*" in c.params.get("text", ""), count=2, timeout=10)
+                                  and "*Lab booking*" in c.params.get("text", ""), count=2)
     newer = next(c for c in requests if "eve advises" in json.dumps(c.params))
     older = next(c for c in requests if "ivy wants to know" in json.dumps(c.params))
     assert "applied" in click(app, button(newer, "Approve"), user=OMAR, channel="D0OMAR001",
