@@ -21,7 +21,8 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -112,9 +113,11 @@ class InProcessApp:
         flat = {k: ", ".join(v) if isinstance(v, list | tuple) else str(v) for k, v in response.headers.items()}
         return Reply(response.status, response.body or "", flat)
 
-    def tick(self) -> TickSummary:
-        """One pass of the ticker, as the running app's ticker thread makes every RACI_TICK_SECONDS."""
-        return self.ticker.run_once()
+    def tick(self, *, at: datetime | None = None) -> TickSummary:
+        """One pass of the ticker, as the running app's ticker thread makes every RACI_TICK_SECONDS; `at` is the
+        ticker's clock for this pass (a later pass, for what is due later), now by default."""
+        ticker = self.ticker if at is None else replace(self.ticker, clock=lambda: at)
+        return ticker.run_once()
 
     def reload(self) -> bool:
         """What the index reloader does every RACI_RELOAD_SECONDS: follow the store if it changed."""

@@ -1,4 +1,5 @@
-"""Owners confirm what they own, end to end: the app's ticker and a second one, signed clicks, the CLI; both databases.
+"""Owners confirm what they own, end to end: the app in process, a second replica's ticker, signed clicks, the CLI;
+both databases.
 
 The review DM goes out once per (period, person) however many tickers run; All correct records a
 confirmation of every listed activity; what nobody confirmed for more than a period is stale in the
@@ -17,6 +18,7 @@ from slack_sdk import WebClient
 from bot.cli import main
 from bot.digest.job import preview
 from bot.review.job import run_review
+from bot.review.limits import SPACING
 from bot.review.periods import period_at
 from bot.slack.app import build_ticker
 from bot.slack.blocks.digest import summary_message
@@ -26,7 +28,8 @@ from tests.fakes.slack_api import Call, FakeSlackApi
 from tests.fakes.slack_requests import block_actions, unique
 from tests.sessions import committed
 from tests.slack.block_kit import check_message
-from tests.slack.conftest import FIXTURES, RunningApp, launched
+from tests.slack.conftest import FIXTURES
+from tests.slack.in_process import InProcessApp, in_process_app
 
 ORG = FIXTURES / "review_org.yaml"
 ANA, BO, CY = "U0ANA0001", "U0BO00001", "U0CY00001"
@@ -40,14 +43,15 @@ def slack(app_db_url: str) -> Iterator[FakeSlackApi]:
 
 
 @pytest.fixture(scope="module")
-def app(app_db_url: str, slack: FakeSlackApi, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    workdir = tmp_path_factory.mktemp("review-app")
-    with launched(app_db_url, slack, workdir, RACI_FILE=str(ORG), RACI_TICK_SECONDS="1") as running:
+def app(app_db_url: str, slack: FakeSlackApi) -> Iterator[InProcessApp]:
+    """The app on the review organisation, in process: review DMs go out when a test ticks."""
+    with in_process_app(app_db_url, slack, raci_file=ORG) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
-def store(app: RunningApp) -> Iterator[Store]:
+def store(app: InProcessApp) -> Iterator[Store]:
+    """Another replica's store: its own engine and sessions on the app's database."""
     s = Store.open(app.db_url)
     try:
         yield s
@@ -55,7 +59,7 @@ def store(app: RunningApp) -> Iterator[Store]:
         s.close()
 
 
-def dms(app: RunningApp, user: str) -> list[Call]:
+def dms(app: InProcessApp, user: str) -> list[Call]:
     return app.slack.calls("chat.postMessage", lambda c: c.params.get("channel") == user
                            and "Accountable for" in c.params.get("text", ""))
 
@@ -64,7 +68,7 @@ def buttons(call: Call) -> dict[str, dict]:
     return {e["action_id"]: e for b in call.params["blocks"] if b["type"] == "actions" for e in b["elements"]}
 
 
-def click(app: RunningApp, button: dict, *, user: str) -> Call:
+def click(app: InProcessApp, button: dict, *, user: str) -> Call:
     name = unique("act")
     payload = block_actions(button["action_id"], button["value"], response_url=app.slack.response_url(name),
                             user=user, channel=f"D{user[1:]}", ephemeral=False)
@@ -74,25 +78,31 @@ def click(app: RunningApp, button: dict, *, user: str) -> Call:
     return reply
 
 
-def test_each_accountable_holder_gets_one_review_dm_per_period_across_tickers(app: RunningApp, store: Store) -> None:
-    [dm] = app.slack.wait_for("chat.postMessage", lambda c: c.params.get("channel") == BO
-                              and "Accountable for" in c.params.get("text", ""), timeout=20)
+def test_each_accountable_holder_gets_one_review_dm_per_period_across_tickers(app: InProcessApp, store: Store) -> None:
+    now = datetime.now(UTC)
+    app.tick(at=now)  # claims the period and sends the first DM; the next is queued SPACING later
+    [dm] = dms(app, BO)
     check_message(dm.params["text"], dm.params["blocks"])
     text = dm.blocks_text()
     assert "*Deploys*" in text and "*Backups*" in text and "Coffee" not in text
     assert "R: Ana Dev · A: Bo Boss · C: — · I: Cy Cafe" in text
     assert {"raci_review_all", "raci_review_confirm_0", "raci_review_suggest_1"} <= set(buttons(dm))
-    app.slack.wait_for("chat.postMessage", lambda c: c.params.get("channel") == CY
-                       and "Accountable for" in c.params.get("text", ""), timeout=20)
+    assert not dms(app, CY)
+    later = now + 2 * SPACING
+    app.tick(at=later)
+    assert len(dms(app, CY)) == 1
 
+    # another replica's ticker on the same database, at the same time and after: the period is claimed there
     second = build_ticker(store, WebClient(token="xoxb-test", base_url=app.slack.base_url))
+    second.clock = lambda: later
     for _ in range(2):
         second.run_once()
+    app.tick()
     assert run_review(store, now=datetime.now(UTC)).status == "exists"
     assert (len(dms(app, BO)), len(dms(app, CY)), len(dms(app, ANA))) == (1, 1, 0)
 
 
-def test_all_correct_records_a_confirmation_and_only_the_recipient_may(app: RunningApp, store: Store) -> None:
+def test_all_correct_records_a_confirmation_and_only_the_recipient_may(app: InProcessApp, store: Store) -> None:
     [dm] = dms(app, BO)
     refused = click(app, buttons(dm)["raci_review_all"], user=CY)
     assert "sent to someone else" in refused.params["text"]
@@ -102,7 +112,7 @@ def test_all_correct_records_a_confirmation_and_only_the_recipient_may(app: Runn
     payload = block_actions(suggest["action_id"], suggest["value"], response_url=app.slack.response_url(unique("s")),
                             user=BO, channel=f"D{BO[1:]}", ephemeral=False)
     assert app.sender().action(payload).status == 200
-    opened = app.slack.wait_for("views.open", count=before + 1)[-1]
+    [opened] = app.slack.calls("views.open")[before:]
     assert json.loads(suggest["value"])["activity"] in json.dumps(opened.params["view"], ensure_ascii=False)
 
     done = click(app, buttons(dm)["raci_review_all"], user=BO)
@@ -112,7 +122,7 @@ def test_all_correct_records_a_confirmation_and_only_the_recipient_may(app: Runn
 
 
 def test_confirmations_and_stale_ownership_in_cli_and_summary(
-    app: RunningApp, store: Store, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    app: InProcessApp, store: Store, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", app.db_url)
     monkeypatch.delenv("RACI_FILE", raising=False)
