@@ -149,7 +149,8 @@ def in_process_app(db_url: str, slack: FakeSlackApi, *, raci_file: Path = ORG_FI
         service = OwnershipService(store, reload_seconds=settings.reload_seconds)
         client = web_client(settings)
         bolt = create_app(settings, service, store, client=client, listener_executor=InlineExecutor())
-        yield InProcessApp(bolt, store, service, build_ticker(store, client), slack, db_url, capture, sync_warning)
+        yield InProcessApp(bolt, store, service, build_ticker(store, client, service), slack, db_url, capture,
+                           sync_warning)
     finally:
         root.removeHandler(capture)
         store.close()
