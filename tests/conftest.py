@@ -1,9 +1,9 @@
 """Fixtures shared by every test: a fresh store per test, on SQLite and on PostgreSQL.
 
 PostgreSQL tests run where RACI_TEST_POSTGRES_URL points at a server (`.ci/run` sets it);
-each test gets its own schema, dropped afterwards, so tests never share state. A test's database
-starts at the newest schema (tests/migrated.py: Alembic runs once per process, not once per test);
-`empty_db_url` is for the tests of migrating itself.
+each test gets a schema of its own, with no rows from any other test. A test's database starts at the
+newest schema (tests/migrated.py: Alembic runs once per process, not once per test, and a used PostgreSQL
+schema is emptied for the next test); `empty_db_url` is for the tests of migrating itself.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.store.db import Store
-from tests.migrated import migrate_postgres_schema, migrated_sqlite
+from tests.migrated import migrated_postgres, migrated_sqlite
 from tests.pg_schemas import drop_schema, new_schema
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,7 +50,7 @@ def postgres_skip_reason() -> str | None:
 @contextlib.contextmanager
 def fresh_database(kind: str, directory: Path, skip_reason: str | None, *, migrated: bool = True) -> Iterator[str]:
     """A URL of a database of its own, at the newest schema with no rows (or `migrated=False`: empty):
-    a SQLite file in `directory`, or a fresh PostgreSQL schema (dropped after)."""
+    a SQLite file in `directory`, or a PostgreSQL schema (emptied for reuse or dropped after)."""
     if kind == "sqlite":
         path = directory / "raci.db"
         if migrated:
@@ -59,11 +59,14 @@ def fresh_database(kind: str, directory: Path, skip_reason: str | None, *, migra
         return
     if skip_reason:
         pytest.skip(skip_reason)
-    # unique per test already (a random suffix); the xdist worker's id tells whose a leftover schema was
-    schema, url = new_schema(POSTGRES_URL, prefix=f"t_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_")
+    # the xdist worker's id in the name tells whose a leftover schema was
+    prefix = f"t_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_"
+    if migrated:
+        with migrated_postgres(POSTGRES_URL, prefix=prefix) as url:
+            yield url
+        return
+    schema, url = new_schema(POSTGRES_URL, prefix=prefix)
     try:
-        if migrated:
-            migrate_postgres_schema(POSTGRES_URL, schema)
         yield url
     finally:
         drop_schema(POSTGRES_URL, schema)

@@ -23,8 +23,13 @@ def new_schema(base_url: str, *, prefix: str = "t_") -> tuple[str, str]:
     schema = prefix + uuid.uuid4().hex[:12]
     with admin_engine(base_url).begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    return schema, schema_url(base_url, schema)
+
+
+def schema_url(base_url: str, schema: str) -> str:
+    """A URL whose connections work in `schema` (their search_path)."""
     sep = "&" if "?" in base_url else "?"
-    return schema, base_url + sep + "options=" + quote(f"-csearch_path={schema}")
+    return base_url + sep + "options=" + quote(f"-csearch_path={schema}")
 
 
 def drop_schema(base_url: str, schema: str) -> None:
