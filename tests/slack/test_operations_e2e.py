@@ -74,6 +74,8 @@ def command(app: RunningApp, text: str, name: str) -> int:
     return app.sender().command(text, response_url=app.slack.response_url(name)).status
 
 
+# what the process exposes and logs does not depend on the database: one backend, the embedded default
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_metrics_readiness_and_json_logs_without_secrets(db_url: str, slack: FakeSlackApi, tmp_path: Path) -> None:
     app = launch(db_url, slack, tmp_path, LOG_FORMAT="json", LOG_LEVEL="DEBUG")
     try:
