@@ -8,6 +8,7 @@ because deleting a person or role cascades to assignments the comparison still h
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -15,7 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.raci_file.diff import Change, diff_activities
-from bot.raci_file.model import LETTERS, Activity, name_key, person_ref
+from bot.raci_file.model import LETTERS, Activity, name_key
 from bot.store import models as m
 from bot.store.batching import ACTIVITY_BATCH, IN_LIST
 from bot.store.bulk import Row, batches, insert_rows
@@ -35,19 +36,20 @@ class ActivityPlan:
     rewritten: set[str] = field(default_factory=set)  # name keys of changed activities
     moved: set[str] = field(default_factory=set)  # unchanged, but at another position in the file
     removed: list[int] = field(default_factory=list)  # ids
+    keys: list[str] = field(default_factory=list)  # the name key of each of the file's activities
 
 
-def _numbered(activities: Sequence[Activity]) -> Iterator[list[tuple[int, str, Activity]]]:
+def _numbered(activities: Sequence[Activity], keys: list[str]) -> Iterator[list[tuple[int, str, Activity]]]:
     """(position, name key, activity) in batches of ACTIVITY_BATCH."""
-    return batches(((i, name_key(a.name), a) for i, a in enumerate(activities)), ACTIVITY_BATCH)
+    return batches(zip(itertools.count(), keys, activities), ACTIVITY_BATCH)
 
 
 def plan_activities(session: Session, *, names: Names, existing: dict[str, int],
                     activities: Sequence[Activity], progress: Progress) -> ActivityPlan:
     """Compare the file's activities with the store's (`existing`: name key -> id, in store order)."""
-    plan = ActivityPlan()
+    plan = ActivityPlan(keys=[name_key(a.name) for a in activities])
     done = 0
-    for batch in _numbered(activities):
+    for batch in _numbered(activities, plan.keys):
         old = read_activities(session, names, [existing[k] for _, k, _ in batch if k in existing])
         changes = diff_activities((activity for _, activity in old.values()), (a for _, _, a in batch))
         plan.changes += changes
@@ -57,7 +59,7 @@ def plan_activities(session: Session, *, names: Names, existing: dict[str, int],
                 plan.moved.add(key)
         done += len(batch)
         progress(f"comparing activities {done}/{len(activities)}")
-    wanted = {name_key(a.name) for a in activities}
+    wanted = set(plan.keys)
     plan.removed = [aid for key, aid in existing.items() if key not in wanted]
     for ids in batches(plan.removed, IN_LIST):
         old = read_activities(session, names, ids)
@@ -72,7 +74,7 @@ def write_activities(session: Session, *, plan: ActivityPlan, existing: dict[str
     for ids in batches(plan.removed, IN_LIST):
         session.execute(delete(m.Activity).where(m.Activity.id.in_(ids)))  # assignments cascade
     done = 0
-    for batch in _numbered(activities):
+    for batch in _numbered(activities, plan.keys):
         _update(session, plan, existing, batch)
         added = [(i, k, a) for i, k, a in batch if k not in existing]
         old_keys = {k for _, k, _ in batch if k in existing}
@@ -112,9 +114,14 @@ def _assignment_rows(activity_id: int, activity: Activity, people: dict[str, int
                      roles: dict[str, int]) -> list[Row]:
     """One row per distinct holder of each letter, numbered across letters as the file lists them."""
     rows: list[Row] = []
+    raci = activity.raci
     for letter in LETTERS:
-        for ref in dict.fromkeys(activity.refs(letter)):
-            handle = person_ref(ref)
-            rows.append((activity_id, letter, len(rows), None if handle else roles[ref],
-                         people[handle] if handle else None))
+        refs = raci.get(letter)
+        if not refs:
+            continue
+        for ref in refs if len(refs) == 1 else dict.fromkeys(refs):
+            if ref.startswith("@"):  # a person assigned directly (model.person_ref)
+                rows.append((activity_id, letter, len(rows), None, people[ref[1:]]))
+            else:
+                rows.append((activity_id, letter, len(rows), roles[ref], None))
     return rows
