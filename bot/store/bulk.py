@@ -1,4 +1,4 @@
-"""Insert many rows fast, in the caller's transaction: COPY on PostgreSQL, executemany elsewhere.
+"""Insert many rows fast, in the caller's transaction: COPY on PostgreSQL (in the background), executemany elsewhere.
 
 Rows are tuples in the order of `columns`, so a batch of 10,000 costs tuples rather than dicts,
 and they bypass the ORM and SQLAlchemy's per-row parameter handling (most of an import's time).
@@ -6,15 +6,17 @@ and they bypass the ORM and SQLAlchemy's per-row parameter handling (most of an 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Table
+from sqlalchemy import JSON, Table, func, select, text
 from sqlalchemy.orm import Session
 
 from bot.store.batching import IN_LIST, ROW_BATCH
+from bot.store.copy_worker import copy_in_background
 
 Row = tuple[Any, ...]
 
@@ -51,6 +53,21 @@ def _converted(row: Row, processors: list[tuple[int, Callable[[Any], Any]]]) -> 
     return tuple(values)
 
 
+def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
+    """`count` new ids for `table`'s rows, to insert them with: nobody else is given them.
+
+    PostgreSQL takes them from the id column's sequence. SQLite gives a new row the largest id
+    plus one, so these follow the largest id: the caller holds the write lock (imports do).
+    """
+    if count == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        query = text(f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, :n)")
+        return list(session.scalars(query, {"n": count}))
+    largest = session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0
+    return list(range(largest + 1, largest + 1 + count))
+
+
 def _processors(table: Table, columns: Sequence[str], dialect: Any) -> list[Callable[[Any], Any] | None]:
     """Each column's conversion to what the driver stores (JSON text, SQLite's datetime text, ...)."""
     result: list[Callable[[Any], Any] | None] = []
@@ -64,19 +81,21 @@ def _processors(table: Table, columns: Sequence[str], dialect: Any) -> list[Call
 
 
 def _copy(session: Session, table: Table, columns: Sequence[str], rows: Iterable[Row]) -> None:
-    """COPY on the session's own connection (same transaction); JSON columns go as JSON text."""
+    """COPY on the session's own connection (same transaction), in the background; JSON columns go as JSON text."""
     json_at = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
     names = ", ".join(f'"{c}"' for c in columns)
-    cursor = session.connection().connection.cursor()
-    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+    sql = f'COPY "{table.name}" ({names}) FROM STDIN'
+    json_processors: list[tuple[int, Callable[[Any], Any]]] = [(i, to_json) for i in json_at]
+    for batch in batches(rows, ROW_BATCH):
+        if json_at:
+            batch = [_converted(row, json_processors) for row in batch]
+        copy_in_background(session, functools.partial(_copy_rows, sql, batch))
+
+
+def _copy_rows(sql: str, rows: list[Row], dbapi_connection: Any) -> None:
+    with dbapi_connection.cursor() as cursor, cursor.copy(sql) as copy:
         for row in rows:
-            if json_at:
-                values = list(row)
-                for i in json_at:
-                    values[i] = to_json(values[i])
-                copy.write_row(values)
-            else:
-                copy.write_row(row)
+            copy.write_row(row)
 
 
 def to_json(value: Any) -> str | None:
