@@ -35,6 +35,7 @@ _MERGE = "tag:yaml.org,2002:merge"
 _AS_TEXT = frozenset({_STR, _MERGE, "tag:yaml.org,2002:value"})  # "<<" is read as text, then merged
 _NO_DUPLICATES: tuple[tuple[Any, int, int], ...] = ()
 _MOST_COUNTED = 2**62  # running totals are stored as 64-bit integers; anything near this is refused anyway
+_REMEMBERED_TEXTS, _REMEMBERED_CHARS = 1000, 32  # keys and short repeated values, not every name of a file
 _BUILDING = -1  # the expanded size of an anchored node whose end the parser has not reached yet
 
 
@@ -100,6 +101,8 @@ class LineLoader(_BaseLoader):  # type: ignore[misc]  # the base is picked at im
         # A node takes at least one character, so no file has more nodes than characters: an
         # expansion past the limit for that many is refused at once, without parsing the rest.
         self._most_nodes = len(stream) if isinstance(stream, str | bytes) else None
+        # plain scalars the resolver found to be text ("name", "True story"): a key repeats in every item
+        self._texts: set[str] = set()
 
     def get_single_data(self) -> Any:
         self._anchors: dict[str, Any] = {}
@@ -192,13 +195,12 @@ class LineLoader(_BaseLoader):  # type: ignore[misc]  # the base is picked at im
         )
         raise ConstructorError(None, None, message, Mark("<file>", 0, line, 0, None, 0))
 
-    @staticmethod
-    def _plain_text(event: Event) -> str | None:
+    def _plain_text(self, event: Event) -> str | None:
         """The text of an unanchored, untagged scalar that is quoted or cannot be a number, bool or null
         (most of a file); None for anything else, which _value reads."""
         if event.__class__ is ScalarEvent and event.anchor is None and event.tag is None:
             text: str = event.value
-            if not event.implicit[0] or (text and text[0] not in _RESOLVED_FIRST):
+            if not event.implicit[0] or (text and text[0] not in _RESOLVED_FIRST) or text in self._texts:
                 return text
         return None
 
@@ -210,6 +212,8 @@ class LineLoader(_BaseLoader):  # type: ignore[misc]  # the base is picked at im
                 return value  # quoted or block text, or plain text that cannot be a number, bool or null
             tag = self.resolve(ScalarNode, value, event.implicit)
             if tag in _AS_TEXT:
+                if len(value) <= _REMEMBERED_CHARS and len(self._texts) < _REMEMBERED_TEXTS:
+                    self._texts.add(value)
                 return value
         elif tag == _STR:
             return event.value
