@@ -15,10 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import cli_changes, cli_learned
 from bot import cli_output as render
-from bot.digest.job import person_impact, preview, require_schedule
-from bot.digest.model import OrgSummary
 from bot.errors import InvalidRaciFile, RaciError
-from bot.escalations.engine import list_escalations
 from bot.ownership.matrix import (
     check_store,
     ensure_loaded,
@@ -29,8 +26,6 @@ from bot.ownership.matrix import (
     read_file,
 )
 from bot.raci_file.model import RaciDocument
-from bot.review.store import last_confirmations, review_period, stale
-from bot.runtime.ticker import utcnow
 from bot.settings import Settings, database_url_from_env
 from bot.store.db import Store
 
@@ -258,6 +253,8 @@ def _who(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _escalations(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.escalations.engine import list_escalations  # the features each command needs, when it runs
+
     _, store = _open(args)
     with store.session() as session:
         listed = list_escalations(session=session, open_only=args.open)
@@ -269,6 +266,8 @@ def _escalations(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _impact(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.digest.job import person_impact
+
     with _loaded(args).session() as session:
         found = person_impact(session=session, handle=args.person)
     out.write(json.dumps(render.impact_json(found)) + "\n" if args.json else render.impact_text(found))
@@ -298,6 +297,10 @@ def _tick(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _digest_preview(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.digest.job import preview
+    from bot.digest.model import OrgSummary
+    from bot.runtime.ticker import utcnow
+
     settings, store = _open(args)
     ensure_loaded(store, settings.raci_file)
     directory = None
@@ -313,6 +316,9 @@ def _digest_preview(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _digest_send(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.digest.job import require_schedule
+    from bot.runtime.ticker import utcnow
+
     settings, store = _open(args)
     with store.session() as session:
         require_schedule(session=session)
@@ -326,6 +332,8 @@ def _digest_send(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _confirmations(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.review.store import last_confirmations
+
     with _loaded(args).session() as session:
         found = last_confirmations(session, load_ownership(session=session))
     if args.json:
@@ -336,6 +344,9 @@ def _confirmations(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _stale(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.review.store import review_period, stale
+    from bot.runtime.ticker import utcnow
+
     with _loaded(args).session() as session:
         if review_period(session, now=utcnow()) is None:
             out.write("Reviews are off: set settings.review.every (e.g. 90d) to have owners confirm.\n")

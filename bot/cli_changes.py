@@ -5,16 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from bot.changes.model import ChangeRefused, ChangeView
-from bot.changes.service import Changes
-from bot.learning.service import Person
-from bot.ownership.live import OwnershipService
+from bot.changes.model import ChangeRefused
 from bot.ownership.matrix import default_actor, diff_file
 from bot.raci_file.model import LETTER_NAMES
-from bot.runtime.ticker import utcnow
 from bot.store.db import Store
+
+if TYPE_CHECKING:
+    from bot.changes.model import ChangeView
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
@@ -36,6 +35,11 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], common
 
 def run_changes(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     """List, approve or reject change requests."""
+    from bot.changes.service import Changes  # the services, only for this command (`raci import` starts faster)
+    from bot.learning.service import Person
+    from bot.ownership.live import OwnershipService
+    from bot.runtime.ticker import utcnow
+
     changes = Changes(OwnershipService(store))
     if args.action is None:
         listed = changes.listing(open_only=args.open)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from bot.learning.service import Learning, LearningRefused, Person, PhraseView
-from bot.ownership.live import OwnershipService
 from bot.ownership.matrix import default_actor
-from bot.runtime.ticker import utcnow
 from bot.store.db import Store
+
+if TYPE_CHECKING:
+    from bot.learning.service import PhraseView
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
@@ -28,6 +28,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
 
 def run(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     """List or decide; a phrase nobody taught is one clear error line."""
+    from bot.learning.service import Learning, LearningRefused, Person  # only for this command
+    from bot.ownership.live import OwnershipService
+    from bot.runtime.ticker import utcnow
+
     learning = Learning(OwnershipService(store))
     if args.action is None:
         with store.session() as session:
@@ -54,6 +58,8 @@ def run(args: argparse.Namespace, store: Store, out: TextIO) -> int:
 
 
 def _one(found: list[PhraseView], activity: str | None, phrase: str) -> PhraseView:
+    from bot.learning.service import LearningRefused
+
     if activity is not None:
         found = [p for p in found if p.activity.casefold() == " ".join(activity.split()).casefold()]
     if not found:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot.changes import file_sync
 from bot.errors import InvalidRaciFile, RaciError
 from bot.learning import store as learned_store
+from bot.memory import cycle_collector_paused
 from bot.ownership.index import Ownership
 from bot.raci_file import CSV_SUFFIXES, limits, load_file
 from bot.raci_file.csv_io import CsvMatrix, dump_csv
@@ -152,6 +153,15 @@ def import_file(
     Refused (SlackChangesWouldBeUndone) when it would revert ownership changes made in Slack since
     the last import, unless `discard_slack_changes`.
     """
+    with cycle_collector_paused():  # the document, its diff and its rows: millions of acyclic objects
+        return _import_file(session=session, path=path, actor=actor, progress=progress,
+                            allow_mass_removal=allow_mass_removal, discard_slack_changes=discard_slack_changes)
+
+
+def _import_file(
+    *, session: Session, path: str | Path, actor: str | None, progress: Progress,
+    allow_mass_removal: bool, discard_slack_changes: bool,
+) -> ImportReport:
     _lock_imports(session)
     progress("reading the store")
     doc, findings = read_file(path, current=_current(session, path), progress=progress)
@@ -176,7 +186,7 @@ def _current(session: Session, path: str | Path) -> RaciDocument:
 def _write(session: Session, stored: list[str], doc: RaciDocument, *, actor: str, source: str,
            action: str = "import", progress: Progress = _quiet) -> list[Change]:
     """Write the document, then its learned phrases; the phrases of removed activities are reported."""
-    kept = {name_key(a.name) for a in doc.activities}
+    kept = {name_key(a.name) for a in doc.activities} if stored else set()
     gone = learned_store.active_phrases_of(session, [name for name in stored if name_key(name) not in kept])
     changes = write_document(session, doc, actor=actor, source=source, action=action, progress=progress)
     learned = learned_store.sync_learned(session, doc, key_of=lambda: Ownership(doc).matcher.phrase_key, gone=gone)
@@ -189,7 +199,7 @@ def ensure_loaded(store: Store, path: str | Path, *, actor: str | None = None) -
     with store.session() as session:
         if not is_empty(session):
             return None
-    with store.session() as session:
+    with store.session() as session, cycle_collector_paused():
         _lock_imports(session)
         if not is_empty(session):  # another process loaded it while we waited for the lock
             return None

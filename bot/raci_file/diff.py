@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import types
+import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -45,18 +47,28 @@ def _fmt(value: Any) -> str:
 
 
 @functools.cache
-def _content_fields(cls: type) -> tuple[str, ...]:
+def _content_fields(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A dataclass's content fields, and those of them that may hold a dataclass (read as their fields)."""
     # where it was defined (`line`) and learned phrases (compare=False) are not matrix content
-    return tuple(f.name for f in dataclasses.fields(cls) if f.name != "line" and f.compare)
+    names = tuple(f.name for f in dataclasses.fields(cls) if f.name != "line" and f.compare)
+    hints = typing.get_type_hints(cls)
+    nested = tuple(name for name in names if any(dataclasses.is_dataclass(kind) for kind in _kinds(hints[name])))
+    return names, nested
+
+
+def _kinds(hint: Any) -> tuple[Any, ...]:
+    """The types a field's annotation allows (`EscalationPolicy | None` -> EscalationPolicy, NoneType)."""
+    return typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
 
 
 def _fields(item: Any) -> dict[str, Any]:
     """An item's fields as plain values, without where it was defined (`line` is no content)."""
-    out = {}
     # a class is hashable; mypy reads type.__hash__ as the unbound instance method and says it is not
-    for name in _content_fields(type(item)):  # type: ignore[arg-type]
-        value = getattr(item, name)
-        out[name] = _fields(value) if hasattr(value, "__dataclass_fields__") else value
+    names, nested = _content_fields(type(item))  # type: ignore[arg-type]
+    out = {name: getattr(item, name) for name in names}
+    for name in nested:
+        if out[name] is not None:
+            out[name] = _fields(out[name])
     return out
 
 

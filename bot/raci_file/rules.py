@@ -86,14 +86,20 @@ class _Rules:
                 for handle in handles:
                     self.person_exists(handle, f"team {team.key}", team.line, f"in members of role {key}")
         for activity in self.doc.activities:
-            for letter, refs in activity.raci.items():
-                for ref in refs:
-                    person = person_ref(ref)
-                    where = f"in raci {letter}"
-                    if person is None:
-                        self.role_exists(ref, activity_subject(activity), activity.line, where)
-                    else:
-                        self.person_exists(person, activity_subject(activity), activity.line, where)
+            self.activity_references(activity)
+
+    def activity_references(self, activity: Activity) -> None:
+        role_keys = self.role_keys
+        for letter, refs in activity.raci.items():
+            for ref in refs:
+                if ref in role_keys and not ref.startswith("@"):
+                    continue  # a defined role, the common case: decided at once
+                person = person_ref(ref)
+                where = f"in raci {letter}"
+                if person is None:
+                    self.role_exists(ref, activity_subject(activity), activity.line, where)
+                else:
+                    self.person_exists(person, activity_subject(activity), activity.line, where)
 
     def person_exists(self, handle: str, subject: str, line: int | None, where: str) -> None:
         if handle not in self.handles:
@@ -130,6 +136,8 @@ class _Rules:
 
     def learned_phrases(self) -> None:
         """A learned phrase is never another activity's name or alias (those always win)."""
+        if not any(activity.learned for activity in self.doc.activities):
+            return
         named = {name_key(n): a for a in self.doc.activities for n in (a.name, *a.aliases)}
         for activity in self.doc.activities:
             for phrase in activity.learned or ():
@@ -188,6 +196,9 @@ class _Rules:
     def gaps(self) -> None:
         """Exactly one Accountable holder and at least one Responsible per activity."""
         for activity in self.doc.activities:
+            accountable, responsible = activity.raci.get("A"), activity.raci.get("R")
+            if responsible and accountable and len(accountable) == 1:
+                continue  # one Accountable, some Responsible: no gap (activity_gaps, decided at once)
             for kind, refs in activity_gaps(activity):
                 message = {"no_accountable": "no Accountable: RACI wants exactly one",
                            "several_accountable": f"{len(refs)} Accountable ({', '.join(refs)}): "
@@ -254,7 +265,9 @@ def holding_handles(doc: RaciDocument) -> set[str]:
     holding.update(handle for team in doc.teams for handles in team.members.values() for handle in handles)
     for activity in doc.activities:
         for refs in activity.raci.values():
-            holding.update(handle for handle in map(person_ref, refs) if handle is not None)
+            for ref in refs:
+                if ref.startswith("@"):  # person_ref, inline: 400,000 refs in a big matrix
+                    holding.add(ref[1:])
     return holding
 
 

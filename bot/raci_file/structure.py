@@ -43,10 +43,11 @@ LEARNING_FIELDS = frozenset({"channel", "confirmations"})
 ESCALATION_FIELDS = frozenset({"ack_timeout", "repeats"})
 DIGEST_FIELDS = frozenset({"schedule", "timezone", "channel", "direct_messages"})
 
-# Accept "R" or "responsible" in any case as a raci key.
-_LETTER_KEYS = {letter.casefold(): letter for letter in LETTER_NAMES} | {
+# Accept "R" or "responsible" in any case as a raci key (looked up as written first: "R" is the usual).
+_LETTER_KEYS = {letter: letter for letter in LETTER_NAMES} | {letter.casefold(): letter for letter in LETTER_NAMES} | {
     name.casefold(): letter for letter, name in LETTER_NAMES.items()
 }
+_RACI_WHAT = {letter: f"raci {letter}" for letter in LETTER_NAMES}
 
 
 class _Reader:
@@ -135,8 +136,10 @@ class _Reader:
         return self.text_items(value, subject, line, field)
 
     def text_items(self, value: Any, subject: str, line: int | None, what: str) -> list[str]:
-        if value.__class__ is LineList and all(item.__class__ is str for item in value):
-            return list(value)  # the common case, checked in one pass
+        if value.__class__ is LineList and (
+            (len(value) == 1 and value[0].__class__ is str) or all(item.__class__ is str for item in value)
+        ):
+            return list(value)  # the common case (often one item), checked in one pass
         result = []
         for item, item_line in self.items(value, subject, line, what):
             if item.__class__ is str:
@@ -320,16 +323,16 @@ class _Reader:
             return {}
         raci: dict[str, list[str]] = {}
         for key, refs in mapping.items():
-            key_line = mapping.key_lines[key]
-            letter = _LETTER_KEYS.get(key.casefold()) if key.__class__ is str else None
+            letter = _LETTER_KEYS.get(key) or (_LETTER_KEYS.get(key.casefold()) if key.__class__ is str else None)
             if letter is None:
-                self.error(subject, f"raci letter {describe(key)} is not one of R, A, C, I", key_line)
+                message = f"raci letter {describe(key)} is not one of R, A, C, I"
+                self.error(subject, message, mapping.key_lines[key])
             elif letter in raci:
-                self.error(subject, f"raci letter {letter} is given twice", key_line)
+                self.error(subject, f"raci letter {letter} is given twice", mapping.key_lines[key])
             elif refs.__class__ is str:
                 raci[letter] = [refs]
             else:
-                raci[letter] = self.text_items(refs, subject, key_line, f"raci {letter}")
+                raci[letter] = self.text_items(refs, subject, mapping.key_lines[key], _RACI_WHAT[letter])
         return raci
 
     def escalation(self, value: Any, subject: str, line: int) -> EscalationPolicy:

@@ -35,6 +35,7 @@ _MERGE = "tag:yaml.org,2002:merge"
 _AS_TEXT = frozenset({_STR, _MERGE, "tag:yaml.org,2002:value"})  # "<<" is read as text, then merged
 _NO_DUPLICATES: tuple[tuple[Any, int, int], ...] = ()
 _MOST_COUNTED = 2**62  # running totals are stored as 64-bit integers; anything near this is refused anyway
+_REMEMBERED_TEXTS, _REMEMBERED_CHARS = 1000, 32  # keys and short repeated values, not every name of a file
 _BUILDING = -1  # the expanded size of an anchored node whose end the parser has not reached yet
 
 
@@ -100,6 +101,8 @@ class LineLoader(_BaseLoader):  # type: ignore[misc]  # the base is picked at im
         # A node takes at least one character, so no file has more nodes than characters: an
         # expansion past the limit for that many is refused at once, without parsing the rest.
         self._most_nodes = len(stream) if isinstance(stream, str | bytes) else None
+        # plain scalars the resolver found to be text ("name", "True story"): a key repeats in every item
+        self._texts: set[str] = set()
 
     def get_single_data(self) -> Any:
         self._anchors: dict[str, Any] = {}
@@ -192,16 +195,25 @@ class LineLoader(_BaseLoader):  # type: ignore[misc]  # the base is picked at im
         )
         raise ConstructorError(None, None, message, Mark("<file>", 0, line, 0, None, 0))
 
+    def _plain_text(self, event: Event) -> str | None:
+        """The text of an unanchored, untagged scalar that is quoted or cannot be a number, bool or null
+        (most of a file); None for anything else, which _value reads."""
+        if event.__class__ is ScalarEvent and event.anchor is None and event.tag is None:
+            text: str = event.value
+            if not event.implicit[0] or (text and text[0] not in _RESOLVED_FIRST) or text in self._texts:
+                return text
+        return None
+
     def _scalar(self, event: ScalarEvent) -> Any:
         tag = event.tag
         if tag is None or tag == "!":
-            if not event.implicit[0]:
-                return event.value  # quoted or block text
             value = event.value
-            if value and value[0] not in self.yaml_implicit_resolvers:
-                return value  # the common case: plain text that cannot be a number, bool or null
+            if not event.implicit[0] or (value and value[0] not in _RESOLVED_FIRST):
+                return value  # quoted or block text, or plain text that cannot be a number, bool or null
             tag = self.resolve(ScalarNode, value, event.implicit)
             if tag in _AS_TEXT:
+                if len(value) <= _REMEMBERED_CHARS and len(self._texts) < _REMEMBERED_TEXTS:
+                    self._texts.add(value)
                 return value
         elif tag == _STR:
             return event.value
@@ -217,25 +229,33 @@ class LineLoader(_BaseLoader):  # type: ignore[misc]  # the base is picked at im
             raise _error(message, event) from None
 
     def _sequence(self, event: SequenceStartEvent, reader: ItemReader | None = None) -> LineList:
-        self._check_collection_tag(event, _SEQ)
+        if event.tag is not None:
+            self._check_collection_tag(event, _SEQ)
         items = LineList() if reader is None else ReadList()
         items.line = _line(event)
         lines: list[int] = []
         items.item_lines = lines
         start = self._anchored(event.anchor, items) if event.anchor is not None else 0
-        get_event, value = self.get_event, self._value
+        get_event, value, plain = self.get_event, self._value, self._plain_text
+        append, add_line = items.append, lines.append
         while True:
             item = get_event()
             if item.__class__ is SequenceEndEvent:
-                self._nodes += len(lines)
-                if event.anchor is not None:
-                    self._measured(event.anchor, start)
-                return items
-            lines.append(item.start_mark.line + 1)
-            items.append(value(item) if reader is None else reader(value(item), len(lines), lines[-1]))
+                break
+            line = item.start_mark.line + 1
+            add_line(line)
+            read = plain(item)
+            if read is None:
+                read = value(item)
+            append(read if reader is None else reader(read, len(lines), line))
+        self._nodes += len(lines)
+        if event.anchor is not None:
+            self._measured(event.anchor, start)
+        return items
 
     def _mapping(self, event: MappingStartEvent, readers: Mapping[str, ItemReader] | None = None) -> LineDict:
-        self._check_collection_tag(event, _MAP)
+        if event.tag is not None:
+            self._check_collection_tag(event, _MAP)
         mapping = LineDict()
         mapping.line = _line(event)
         key_lines: dict[Any, int] = {}
@@ -243,36 +263,50 @@ class LineLoader(_BaseLoader):  # type: ignore[misc]  # the base is picked at im
         mapping.duplicates = _NO_DUPLICATES
         start = self._anchored(event.anchor, mapping) if event.anchor is not None else 0
         merges: list[Any] = []
-        get_event, value = self.get_event, self._value
+        get_event, value, plain = self.get_event, self._value, self._plain_text
         while True:
             key_event = get_event()
             if key_event.__class__ is MappingEndEvent:
                 break
-            key = value(key_event)
-            line = key_event.start_mark.line + 1
-            if key.__class__ is not str:
-                self._check_key(key, key_event)
-            if key in key_lines:
-                value(get_event())
-                if mapping.duplicates is _NO_DUPLICATES:
-                    mapping.duplicates = []
-                mapping.duplicates.append((key, line, key_lines[key]))
-            elif key == "<<" and key_event.__class__ is ScalarEvent and key_event.implicit[0]:
-                merges.append((value(get_event()), key_event))
+            key = plain(key_event)
+            if key is None:
+                key = self._key(key_event)
+            if key in key_lines or key == "<<":
+                self._special_key(mapping, key, key_event, merges)
+                continue
+            key_lines[key] = key_event.start_mark.line + 1
+            item = get_event()
+            text = plain(item)
+            if text is not None:
+                mapping[key] = text
+            # an anchored section may be used elsewhere as a tree: read it whole
+            elif readers and key in readers and item.__class__ is SequenceStartEvent and item.anchor is None:
+                mapping[key] = self._sequence(item, readers[key])
             else:
-                key_lines[key] = line
-                item = get_event()
-                # an anchored section may be used elsewhere as a tree: read it whole
-                if readers and key in readers and item.__class__ is SequenceStartEvent and item.anchor is None:
-                    mapping[key] = self._sequence(item, readers[key])
-                else:
-                    mapping[key] = value(item)
+                mapping[key] = value(item)
         self._nodes += 2 * (len(key_lines) + len(mapping.duplicates) + len(merges))  # keys and values
-        for source, key_event in merges:
-            self._merge(mapping, source, key_event)
+        for source, merge_event in merges:
+            self._merge(mapping, source, merge_event)
         if event.anchor is not None:
             self._measured(event.anchor, start)
         return mapping
+
+    def _special_key(self, mapping: LineDict, key: Any, key_event: Event, merges: list[Any]) -> None:
+        """A duplicate key (its value read and dropped) or a "<<" merge key (its source kept for later)."""
+        if key in mapping.key_lines:
+            self._next_value()
+            if mapping.duplicates is _NO_DUPLICATES:
+                mapping.duplicates = []
+            mapping.duplicates.append((key, _line(key_event), mapping.key_lines[key]))
+        elif key_event.__class__ is ScalarEvent and key_event.implicit[0]:
+            merges.append((self._next_value(), key_event))
+        else:  # a quoted "<<" is an ordinary key
+            mapping.key_lines[key] = _line(key_event)
+            mapping[key] = self._next_value()
+
+    def _next_value(self) -> Any:
+        """The next node, read whole."""
+        return self._value(self.get_event())
 
     def _merge(self, mapping: LineDict, source: Any, key_event: Event) -> None:
         """Apply a "<<" merge key: earlier sources and the mapping's own keys win."""
@@ -285,14 +319,21 @@ class LineLoader(_BaseLoader):  # type: ignore[misc]  # the base is picked at im
                     mapping[key] = item
                     mapping.key_lines[key] = merged.key_lines[key]
 
-    @staticmethod
-    def _check_key(key: Any, event: Event) -> None:
+    def _key(self, event: Event) -> Any:
+        """A mapping key that is not plain text: a number, a bool, null... but not a collection."""
+        key = self._value(event)
         try:
             hash(key)
         except TypeError:
             raise _error("a mapping key must be a plain value", event) from None
+        return key
 
     @staticmethod
     def _check_collection_tag(event: CollectionStartEvent, expected: str) -> None:
         if event.tag not in (None, "!", expected):
             raise _error(f"unsupported tag {event.tag!r}", event)
+
+
+# First characters of plain scalars that may resolve to something other than text (a number, bool,
+# null, date, "<<"); any other plain scalar is text without asking the resolver.
+_RESOLVED_FIRST = LineLoader.yaml_implicit_resolvers

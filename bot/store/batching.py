@@ -16,3 +16,7 @@ ACTIVITY_BATCH = 2000
 
 # Rows handed to the driver per executemany / COPY write: bounds the tuples held at once.
 ROW_BATCH = 10000
+
+# COPY batches (of ROW_BATCH rows) waiting for PostgreSQL's background COPY worker (copy_worker.py):
+# enough to keep the server busy while the next batch is built, few enough to bound the rows held.
+QUEUED_COPIES = 4

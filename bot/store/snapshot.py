@@ -74,6 +74,8 @@ def read_names(session: Session) -> Names:
 def read_activities(session: Session, names: Names, ids: Sequence[int]) -> dict[int, tuple[int, Activity]]:
     """The activities with these ids (at most IN_LIST of them): id -> (position, activity)."""
     found: dict[int, tuple[int, Activity]] = {}
+    if not ids:  # the batches of a first import: nothing to ask
+        return found
     rows = session.execute(_activity_columns().where(m.Activity.id.in_(ids)))
     for aid, position, activity in _activities(rows):
         found[aid] = (position, activity)

@@ -52,18 +52,18 @@ def write_document(
     _sync_people(session, ids, new, touched, learned)
     _sync_roles(session, ids, new, touched)
     _sync_teams(session, ids, new, touched)
-    write_activities(session, plan=plan, existing=ids.activities, activities=new.activities,
-                     people=ids.people, roles=ids.roles, progress=progress)
+    audit = AuditWriter(session, actor=actor, source=source, action=action)
+    audit.write(definitions)
+    activities = write_activities(session, plan=plan, existing=ids.activities, activities=new.activities,
+                                  people=ids.people, roles=ids.roles, audit=audit, progress=progress)
     if any(c.subject_type == "synonyms" for c in extras) or old.synonyms != new.synonyms:
         session.execute(delete(m.Synonym))
         _insert(session, m.Synonym, [{"terms": g, "position": i} for i, g in enumerate(new.synonyms)])
     if any(c.subject_type == "settings" for c in extras):
         _write_settings(session, new)
-    progress(f"auditing {len(definitions) + len(plan.changes) + len(extras)} changes")
-    audit = AuditWriter(session, actor=actor, source=source, action=action)
-    for changes in (definitions, plan.changes, extras):
-        audit.write(changes)
-    return definitions + plan.changes + extras
+    progress(f"auditing {len(definitions) + len(activities) + len(extras)} changes")
+    audit.write(extras)
+    return definitions + activities + extras
 
 
 def _insert(session: Session, model: type[m.Base], rows: list[dict[str, Any]]) -> None:
