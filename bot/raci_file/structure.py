@@ -7,15 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.learning.text import clean_phrase, phrase_problem
+from bot.raci_file.feature_settings import FIELDS as FEATURE_SETTINGS
+from bot.raci_file.feature_settings import read_feature_settings
 from bot.raci_file.findings import Finding, Kind
 from bot.raci_file.hints import describe, did_you_mean
 from bot.raci_file.model import (
     LETTER_NAMES,
     Activity,
-    ChangeSettings,
-    DigestSettings,
     EscalationPolicy,
-    LearningSettings,
     OrgSettings,
     Person,
     RaciDocument,
@@ -24,7 +23,6 @@ from bot.raci_file.model import (
 )
 from bot.raci_file.people_settings import FIELDS as PEOPLE_SETTINGS
 from bot.raci_file.people_settings import read_people_settings
-from bot.raci_file.schedule import parse_duration
 from bot.raci_file.yaml_tree import ItemReader, LineDict, LineList, ReadList
 from bot.slack_syntax import CHANNEL_ID, USER_ID, USERGROUP_ID
 
@@ -36,12 +34,8 @@ PERSON_FIELDS = frozenset({"handle", "name", "slack_id", "email", "active"})
 ROLE_FIELDS = frozenset({"key", "name", "aliases", "description", "members", "slack_usergroup"})
 TEAM_FIELDS = frozenset({"key", "name", "channels", "members"})
 ACTIVITY_FIELDS = frozenset({"name", "aliases", "description", "raci", "escalation", "learned"})
-SETTINGS_FIELDS = frozenset({"escalation", "digest", "admins", "learning", "changes"}) | PEOPLE_SETTINGS
-CHANGES_FIELDS = frozenset({"from_slack", "expire_after", "file_url"})
-FILE_URL = re.compile(r"https?://[^\s<>|]{1,500}")
-LEARNING_FIELDS = frozenset({"channel", "confirmations"})
+SETTINGS_FIELDS = frozenset({"escalation", "admins"}) | FEATURE_SETTINGS | PEOPLE_SETTINGS
 ESCALATION_FIELDS = frozenset({"ack_timeout", "repeats"})
-DIGEST_FIELDS = frozenset({"schedule", "timezone", "channel", "direct_messages"})
 
 # Accept "R" or "responsible" in any case as a raci key (looked up as written first: "R" is the usual).
 _LETTER_KEYS = {letter: letter for letter in LETTER_NAMES} | {letter.casefold(): letter for letter in LETTER_NAMES} | {
@@ -369,67 +363,12 @@ class _Reader:
             return settings
         if mapping.get("escalation") is not None:
             settings.escalation = self.escalation(mapping["escalation"], "settings", mapping.key_lines["escalation"])
-        if mapping.get("digest") is not None:
-            settings.digest = self.digest(mapping["digest"], mapping.key_lines["digest"])
         if mapping.get("admins") is not None:
             settings.admins = self.texts(mapping, "admins", "settings")
             settings.admins_line = mapping.key_lines["admins"]
-        if mapping.get("learning") is not None:
-            settings.learning = self.learning(mapping["learning"], mapping.key_lines["learning"])
-        if mapping.get("changes") is not None:
-            settings.changes = self.changes(mapping["changes"], mapping.key_lines["changes"])
+        read_feature_settings(self, mapping, settings)
         read_people_settings(self, mapping, settings)
         return settings
-
-    def changes(self, value: Any, line: int) -> ChangeSettings:
-        changes = ChangeSettings(line=line)
-        mapping = self.mapping(value, "settings", line, "changes", CHANGES_FIELDS)
-        if mapping is None:
-            return changes
-        changes.from_slack = self.flag(mapping, "from_slack", "settings")
-        expire_after = self.text(mapping, "expire_after", "settings")
-        if expire_after is not None:
-            try:
-                parse_duration(expire_after)
-                changes.expire_after = expire_after
-            except ValueError as exc:
-                self.error("settings", f"settings.changes.expire_after: {exc}", mapping.key_lines["expire_after"])
-        changes.file_url = self.text(mapping, "file_url", "settings", pattern=FILE_URL,
-                                     hint="is not a web address (http:// or https://, no spaces)")
-        return changes
-
-    def learning(self, value: Any, line: int) -> LearningSettings:
-        learning = LearningSettings(line=line)
-        mapping = self.mapping(value, "settings", line, "learning", LEARNING_FIELDS)
-        if mapping is None:
-            return learning
-        learning.channel = self.text(mapping, "channel", "settings", pattern=CHANNEL_ID,
-                                     hint="is not a Slack channel ID (C or G, then capitals and digits)")
-        confirmations = mapping.get("confirmations")
-        if confirmations is not None:
-            if isinstance(confirmations, bool) or not isinstance(confirmations, int) or confirmations < 1:
-                self.error("settings", "settings.learning.confirmations must be a whole number 1 or more, "
-                           f"got {describe(confirmations)}", mapping.key_lines["confirmations"])
-            else:
-                learning.confirmations = confirmations
-        return learning
-
-    def digest(self, value: Any, line: int) -> DigestSettings:
-        digest = DigestSettings()
-        mapping = self.mapping(value, "settings", line, "digest", DIGEST_FIELDS)
-        if mapping is None:
-            return digest
-        digest.schedule = self.text(mapping, "schedule", "settings")
-        digest.timezone = self.text(mapping, "timezone", "settings")
-        digest.channel = self.text(
-            mapping,
-            "channel",
-            "settings",
-            pattern=CHANNEL_ID,
-            hint="is not a Slack channel ID (C or G, then capitals and digits)",
-        )
-        digest.direct_messages = self.flag(mapping, "direct_messages", "settings")
-        return digest
 
     def synonyms(self, value: Any, line: int | None) -> list[list[str]]:
         groups = []
