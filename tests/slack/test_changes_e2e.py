@@ -21,26 +21,33 @@ from bot.cli import main
 from tests.fakes.slack_api import Call, FakeSlackApi
 from tests.fakes.slack_requests import block_actions, unique, view_submission
 from tests.slack import test_learning_e2e as learning
-from tests.slack.conftest import FIXTURES
+from tests.slack.conftest import DIRECTORY, FIXTURES, PROFILES
 from tests.slack.in_process import InProcessApp, in_process_app
 from tests.slack.test_learning_e2e import click, dm, header, picker_free_buttons
 
 OMAR, DANA, LENA, BO, IVY, EVE = "U0OMAR001", "U0DANA001", "U0LENA001", "U0BO00001", "U0IVY0001", "U0EVE0001"
-FEATURE = "Feature store mgmt"
 SYNC_ON_START = {"RACI_SYNC_ON_START": "1"}  # as deployed (deploy/): every start imports RACI_FILE if it changed
 
 
-@pytest.fixture(scope="module")
-def org(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("changes-org") / "raci.yaml"
+@pytest.fixture
+def org(tmp_path: Path) -> Path:
+    path = tmp_path / "raci.yaml"
     shutil.copy(FIXTURES / "changes_org.yaml", path)
     return path
 
 
-@pytest.fixture(scope="module")
-def app(app_db_url: str, slack: FakeSlackApi, org: Path) -> Iterator[InProcessApp]:
-    """The app on the changes organisation, in process: the outbox's DMs go out when a test ticks."""
-    with in_process_app(app_db_url, slack, raci_file=org, **SYNC_ON_START) as running:
+@pytest.fixture
+def slack() -> Iterator[FakeSlackApi]:
+    """A fake Slack of each test's own (the package's is per module)."""
+    with FakeSlackApi(directory=DIRECTORY, profiles=PROFILES) as fake:
+        yield fake
+
+
+@pytest.fixture
+def app(db_url: str, slack: FakeSlackApi, org: Path) -> Iterator[InProcessApp]:
+    """The app on the changes organisation, in process, on a database of each test's own: the outbox's DMs go
+    out when a test ticks."""
+    with in_process_app(db_url, slack, raci_file=org, **SYNC_ON_START) as running:
         yield running
 
 
@@ -93,7 +100,7 @@ def submit(app: InProcessApp, view: dict, *, user: str, reason: str, roles: dict
     return json.loads(reply.body) if reply.body else {}
 
 
-def test_propose_approve_accept_applies_tells_everyone_and_history_lists_it(app: InProcessApp, org: Path) -> None:
+def test_propose_approve_accept_applies_tells_everyone_and_history_lists_it(app: InProcessApp) -> None:
     view = open_modal(app, "who owns the feature store", user=DANA)
     assert "Feature store mgmt" in json.dumps(view["blocks"])
     nothing = submit(app, view, user=DANA, reason="no change")
@@ -126,10 +133,21 @@ def test_propose_approve_accept_applies_tells_everyone_and_history_lists_it(app:
     assert main(["history", "--db", app.db_url]) == 0
 
 
+def lena_made_accountable(app: InProcessApp) -> None:
+    """The change of the first test, made the same way (Dana proposes, Omar approves, Lena accepts)."""
+    view = open_modal(app, "who owns the feature store", user=DANA)
+    submit(app, view, user=DANA, reason="Omar moved to the platform team", roles={"A": []}, users={"A": [LENA]})
+    click(app, button(dm(app, OMAR, "proposes a change to *Feature store mgmt*"), "Approve"), user=OMAR,
+          channel="D0OMAR001", ephemeral=False)
+    asked = dm(app, LENA, "proposes that you become Accountable for *Feature store mgmt*")
+    click(app, button(asked, "Accept"), user=LENA, channel="D0LENA001", ephemeral=False)
+    assert "*Accountable:* <@U0LENA001>" in answer_text(app, "feature store")
+
+
 def test_history_and_the_old_file_refusal_list_the_slack_change(
     app: InProcessApp, org: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert "*Accountable:* <@U0LENA001>" in answer_text(app, "feature store")  # the first test's change
+    lena_made_accountable(app)
     assert main(["history", "--db", app.db_url]) == 0
     assert "applied, proposed by @dana, approved by @omar, accepted by @lena" in capsys.readouterr().out
     assert main(["import", str(org), "--db", app.db_url]) == 1
@@ -138,7 +156,7 @@ def test_history_and_the_old_file_refusal_list_the_slack_change(
 
 
 def test_a_restart_syncing_the_unchanged_file_keeps_the_slack_change(app: InProcessApp, org: Path) -> None:
-    assert "*Accountable:* <@U0LENA001>" in answer_text(app, "feature store")
+    lena_made_accountable(app)
     # a second start on the same store, built as app.py builds it: RACI_SYNC_ON_START finds the file unchanged
     with in_process_app(app.db_url, app.slack, raci_file=org, **SYNC_ON_START) as second:
         assert "*Accountable:* <@U0LENA001>" in answer_text(second, "feature store")
