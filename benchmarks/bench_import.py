@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.pg_schemas import new_schema
+from tests.pg_schemas import drop_schema, new_schema
 
 WORDS = ("data model feature pipeline deploy monitor alert billing search ranking payments fraud ledger "
          "invoice report dashboard cluster gateway cache queue stream backup restore audit access token "
@@ -93,12 +93,16 @@ def main() -> int:
         for n in (int(s) for s in args.sizes.split(",")):
             path = Path(tmp) / f"m{n}.yaml"
             write_matrix(n, path)
-            backends = [("sqlite", f"sqlite:///{tmp}/b{n}.db")]
+            backends = [("sqlite", f"sqlite:///{tmp}/b{n}.db", None)]
             if args.postgres:
-                backends.append(("postgresql", new_schema(args.postgres, prefix="bench_")[1]))
-            for name, url in backends:
-                runs = [run_raci(["import", str(path)], url), run_raci(["import", str(path)], url),
-                        run_raci(["export", "--output", f"{tmp}/export.yaml"], url)]
+                backends.append(("postgresql", *reversed(new_schema(args.postgres, prefix="bench_"))))
+            for name, url, schema in backends:
+                try:
+                    runs = [run_raci(["import", str(path)], url), run_raci(["import", str(path)], url),
+                            run_raci(["export", "--output", f"{tmp}/export.yaml"], url)]
+                finally:
+                    if schema is not None:  # a benchmark leaves nothing behind in the database
+                        drop_schema(args.postgres, schema)
                 failed |= any(code for *_, code in runs)
                 cells = " ".join(f"{f'{wall:.1f}/{cpu:.1f}':>{width}s} {mb:4.0f}"
                                  for (wall, cpu, mb, _), width in zip(runs, (15, 12, 10), strict=True))
