@@ -14,6 +14,7 @@ from bot.store import models as m
 from bot.store.audit import record_changes
 from bot.store.db import rows_changed
 from bot.store.people_models import AwayPeriod
+from bot.store.times import aware
 
 AUDIT_ACTION = "away"  # not a matrix action: the matrix revision does not move
 
@@ -28,15 +29,11 @@ class Away:
     source: str = "raci"
 
 
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)  # SQLite hands back naive times
-
-
 def active_away(session: Session, *, now: datetime) -> dict[str, Away]:
     """Everyone away at `now` (handle -> Away); a period ends by itself at its `until`."""
     rows = session.scalars(select(AwayPeriod).where(AwayPeriod.until > now, AwayPeriod.ended_at.is_(None))
                            .order_by(AwayPeriod.id))
-    return {r.handle: Away(r.handle, _utc(r.until), r.delegate) for r in rows}
+    return {r.handle: Away(r.handle, aware(r.until), r.delegate) for r in rows}
 
 
 def set_away(session: Session, *, handle: str, until: datetime, delegate: str | None, actor: str,
@@ -70,7 +67,7 @@ def delegations_of(session: Session, *, delegate: str, now: datetime) -> list[Aw
     """The active periods `delegate` covers for."""
     rows = session.scalars(select(AwayPeriod).where(AwayPeriod.delegate == delegate, AwayPeriod.until > now,
                                                     AwayPeriod.ended_at.is_(None)))
-    return [Away(r.handle, _utc(r.until), r.delegate) for r in rows]
+    return [Away(r.handle, aware(r.until), r.delegate) for r in rows]
 
 
 def statuses_count(session: Session) -> bool:

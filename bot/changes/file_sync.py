@@ -20,8 +20,8 @@ from bot.errors import RaciError
 from bot.raci_file.model import LETTER_NAMES, RaciDocument, name_key
 from bot.store import change_models as cm
 from bot.store import models as m
-from bot.store.outbox import aware
 from bot.store.snapshot import read_activities, read_names
+from bot.store.times import aware
 
 _HASH_CHUNK = 1 << 20
 

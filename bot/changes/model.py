@@ -12,8 +12,8 @@ from bot.errors import RaciError
 from bot.ownership.index import Ownership
 from bot.raci_file.model import LETTERS, Activity, person_ref
 from bot.store import change_models as cm
-from bot.store.outbox import aware
 from bot.store.text import NUL
+from bot.store.times import aware
 
 HANDLE = re.compile(r"[a-z0-9._-]{1,100}")
 SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,31}")

@@ -26,7 +26,7 @@ from bot.digest.preferences import opted_out
 from bot.digest.summary import org_summary
 from bot.digest.trend import health_counts
 from bot.escalations.engine import to_view
-from bot.escalations.views import EscalationView, aware
+from bot.escalations.views import EscalationView
 from bot.ownership.index import Ownership
 from bot.ownership.matrix import default_actor, load_ownership
 from bot.raci_file.model import DigestSettings
@@ -37,6 +37,7 @@ from bot.store.db import Store
 from bot.store.digest_models import DigestDelivery, DigestRun
 from bot.store.escalation_models import Escalation
 from bot.store.outbox_policy import DIGEST_DEADLINE_FALLBACK
+from bot.store.times import aware
 from bot.usergroups.sync import failures
 
 log = logging.getLogger(__name__)

@@ -9,13 +9,14 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.escalations.policy import Policy, step_level
-from bot.escalations.views import DeliveryProblem, EscalationView, aware
+from bot.escalations.views import DeliveryProblem, EscalationView
 from bot.ownership.answers import Answer, Holder
 from bot.raci_file.diff import Change, ChangeKind
 from bot.store.audit import record_changes
 from bot.store.escalation_models import Escalation, Notification
 from bot.store.outbox_policy import PAGE_DEADLINE
 from bot.store.text import storable, storable_or_none
+from bot.store.times import aware
 
 
 class EscalationNotFound(LookupError):

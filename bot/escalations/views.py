@@ -4,27 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Protocol, overload
+from datetime import datetime, timedelta
+from typing import Protocol
 
 from bot.escalations.policy import step_letter, step_level, step_round
 from bot.ownership.answers import Holder
 from bot.store.outbox import Delivery
 
 STATUSES = ("open", "acknowledged", "resolved", "unanswered")
-
-
-@overload
-def aware(value: datetime) -> datetime: ...
-@overload
-def aware(value: None) -> None: ...
-@overload
-def aware(value: datetime | None) -> datetime | None: ...
-def aware(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,6 +13,7 @@ from bot.raci_file.model import name_key
 from bot.review.periods import Period, every_of, period_at
 from bot.store import models as m
 from bot.store.people_models import OwnershipConfirmation, ReviewRun
+from bot.store.times import aware
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,6 @@ class Confirmation:
     def to_json(self) -> dict[str, str | None]:
         return {"activity": self.activity, "confirmed_by": self.handle,
                 "confirmed_at": self.at.isoformat() if self.at else None}
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    return value if value is None or value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def accountable_for(ownership: Ownership, handle: str) -> list[str]:
@@ -53,7 +50,7 @@ def last_confirmations(session: Session, ownership: Ownership) -> list[Confirmat
     latest = (select(OwnershipConfirmation.activity_key, func.max(OwnershipConfirmation.id).label("id"))
               .group_by(OwnershipConfirmation.activity_key).subquery())
     rows = session.execute(select(OwnershipConfirmation).join(latest, OwnershipConfirmation.id == latest.c.id))
-    found = {r.activity_key: (r.handle, _utc(r.confirmed_at)) for (r,) in rows}
+    found = {r.activity_key: (r.handle, aware(r.confirmed_at)) for (r,) in rows}
     return [Confirmation(a.name, *found.get(name_key(a.name), (None, None))) for a in ownership.doc.activities]
 
 
@@ -75,7 +72,7 @@ def stale(session: Session, ownership: Ownership, *, now: datetime) -> list[Conf
     period = review_period(session, now=now)
     if period is None:
         return []
-    began = _utc(session.scalar(select(func.min(ReviewRun.created_at))))
+    began = aware(session.scalar(select(func.min(ReviewRun.created_at))))
     if began is None or began >= period.previous_start:
         return []  # reviews have not run a whole period yet: nothing can be overdue
     found = [c for c in last_confirmations(session, ownership) if (c.at or began) < period.previous_start]

@@ -48,7 +48,7 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from sqlalchemy import Select, func, or_, select, update
@@ -57,6 +57,7 @@ from sqlalchemy.orm import Session
 from bot.store import outbox_policy as policy
 from bot.store.db import Store, rows_changed
 from bot.store.outbox_models import OutboxColumns, OutboxMessage
+from bot.store.times import aware
 
 log = logging.getLogger(__name__)
 
@@ -70,13 +71,6 @@ def skip_locked(query: Select[Any], session: Session) -> Select[Any]:
     if session.get_bind().dialect.name == "postgresql":
         return query.with_for_update(skip_locked=True)
     return query
-
-
-def aware(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy import select
@@ -26,6 +26,7 @@ from bot.store import models as m
 from bot.store.db import Store
 from bot.store.outbox import skip_locked
 from bot.store.people_models import UsergroupSync
+from bot.store.times import aware
 from bot.usergroups.limits import MAX_MEMBERS, REPAIR_EVERY, RETRY_TRANSIENT, TRANSIENT
 
 log = logging.getLogger(__name__)
@@ -47,10 +48,6 @@ class Wanted:
 class SyncReport:
     synced: int = 0
     failed: int = 0
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    return value if value is None or value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def sync_enabled(session: Session) -> bool:
@@ -104,7 +101,7 @@ def _ensure_row(store: Store, usergroup: str, role: str) -> None:
 
 
 def _due(row: UsergroupSync, want: Wanted, *, now: datetime) -> bool:
-    tried = max((t for t in (_utc(row.synced_at), _utc(row.error_at)) if t is not None), default=None)
+    tried = max((t for t in (aware(row.synced_at), aware(row.error_at)) if t is not None), default=None)
     wait = RETRY_TRANSIENT if (row.error or "").startswith(TRANSIENT) else REPAIR_EVERY
     return tried is None or sorted(row.members or []) != want.members or now - tried >= wait
 
