@@ -42,7 +42,8 @@ def run_changes(args: argparse.Namespace, store: Store, out: TextIO) -> int:
 
     changes = Changes(OwnershipService(store))
     if args.action is None:
-        listed = changes.listing(open_only=args.open)
+        with store.session() as session:
+            listed = changes.listing(session=session, open_only=args.open)
         if args.json:
             out.writelines(json.dumps(c.to_json()) + "\n" for c in listed)
         else:
@@ -50,8 +51,9 @@ def run_changes(args: argparse.Namespace, store: Store, out: TextIO) -> int:
         return 0
     if args.id is None:
         raise ChangeRefused(f"raci changes {args.action} needs the ID (`raci changes --open` lists them)")
-    done = changes.decide(args.id, approve=args.action == "approve", person=Person(default_actor(), trusted=True),
-                          now=utcnow(), note=args.reason)
+    with store.session() as session:
+        done = changes.decide(session=session, change_id=args.id, approve=args.action == "approve",
+                              person=Person(default_actor(), trusted=True), now=utcnow(), note=args.reason)
     out.write(f"change #{done.id} ({done.activity}): {done.status}"
               + (f" — waiting for {', '.join('@' + h for h in done.awaiting)} to accept" if done.status == "approved"
                  else "") + (f" — {done.closing_note}" if done.closing_note else "") + "\n")

@@ -88,8 +88,8 @@ class Changes:
             raise ChangeRefused(f"{activity[:100]} is not an activity of the RACI matrix; `/raci list` shows them.")
         return found.name, normalized(found.raci)
 
-    def propose(self, *, activity: str, letters: Letters, reason: str, person: Person, now: datetime,
-                new_people: list[NewPerson] | None = None) -> Proposal:
+    def propose(self, *, session: Session, activity: str, letters: Letters, reason: str, person: Person,
+                now: datetime, new_people: list[NewPerson] | None = None) -> Proposal:
         """Record a change request and ask its approvers; NothingToChange when it changes nothing."""
         if not self.enabled:
             raise ChangeRefused("Ownership changes are made in the RACI file here, not in Slack.")
@@ -103,137 +103,132 @@ class Changes:
         added = [p.to_json() for p in new_people or [] if p.handle in used and p.handle not in ownership.people]
         admins_only = _gap(name, after)
         approvers = self._approvers(ownership, name)
-        with self.service.store.session() as session:
-            row = cm.ChangeRequest(activity=name, activity_key=name_key(name), status=cm.PENDING, before=before,
-                                   after=after, new_people=added, reason=why, proposed_by=person.identity,
-                                   proposer_slack=person.slack_user, proposed_at=now, admins_only=admins_only,
-                                   awaiting=[], accepted=[])
-            session.add(row)
-            session.flush()
-            view = view_of(row)
-            self._audit(session, view, "proposed", person.identity)
-            payload = self._payload(ownership, view, proposer=person.slack_user or person.identity)
-            for handle, title in approvers.items():
-                may = title == "admin" or not admins_only
-                notices.send(session, kind=notices.APPROVAL, change_id=view.id,
-                             recipients=self._slack_ids(ownership, [handle]),
-                             payload={**payload, "can_decide": may, "title": title}, now=now)
+        row = cm.ChangeRequest(activity=name, activity_key=name_key(name), status=cm.PENDING, before=before,
+                               after=after, new_people=added, reason=why, proposed_by=person.identity,
+                               proposer_slack=person.slack_user, proposed_at=now, admins_only=admins_only,
+                               awaiting=[], accepted=[])
+        session.add(row)
+        session.flush()
+        view = view_of(row)
+        self._audit(session, view, "proposed", person.identity)
+        payload = self._payload(ownership, row, proposer=person.slack_user or person.identity)
+        for handle, title in approvers.items():
+            may = title == "admin" or not admins_only
+            notices.send(session, kind=notices.APPROVAL, change_id=view.id,
+                         recipients=self._slack_ids(ownership, [handle]),
+                         payload={**payload, "can_decide": may, "title": title}, now=now)
         return Proposal(view, approvers)
 
     # -- decide ----------------------------------------------------------------------------------
 
-    def decide(self, change_id: int, *, approve: bool, person: Person, now: datetime,
+    def decide(self, *, session: Session, change_id: int, approve: bool, person: Person, now: datetime,
                note: str | None = None) -> ChangeView:
         """Approve or reject a pending request; refused unless Accountable holder or admin (admin for a gap)."""
         ownership = self.service.current
-        with self.service.store.session() as session:
-            row = self._row(session, change_id)
-            if not (person.trusted or authority.may_decide(ownership, person.handle, row.activity,
-                                                           admins_only=row.admins_only)):
-                who = "an admin" if row.admins_only else f"an Accountable holder of {row.activity} or an admin"
-                raise ChangeRefused(f"Only {who} can decide on change #{row.id}.")
-            if row.status != cm.PENDING:
-                raise ChangeRefused(f"Change #{row.id} was already decided: it is {row.status}.")
-            if self._stale(session, row, person, now):
-                return view_of(row)
-            row.decided_at = now
-            if not approve:
-                self._close(session, row, cm.REJECTED, person.identity, clean_note(note), now)
-                return view_of(row)
-            row.approved_by = person.identity
-            awaiting = [h for h in newly_owning(ownership, row.before, row.after) if h != person.handle]
-            row.awaiting, row.status = awaiting, cm.APPROVED
-            self._audit(session, view_of(row), "approved", person.identity)
-            self._update_approvals(session, ownership, row, now)
-            if awaiting:
-                self._ask_acceptance(session, ownership, row, now)
-                return view_of(row)
-        return self.apply(change_id, now=now)
+        row = self._row(session, change_id)
+        if not (person.trusted or authority.may_decide(ownership, person.handle, row.activity,
+                                                       admins_only=row.admins_only)):
+            who = "an admin" if row.admins_only else f"an Accountable holder of {row.activity} or an admin"
+            raise ChangeRefused(f"Only {who} can decide on change #{row.id}.")
+        if row.status != cm.PENDING:
+            raise ChangeRefused(f"Change #{row.id} was already decided: it is {row.status}.")
+        if self._stale(session, row, person, now):
+            return view_of(row)
+        row.decided_at = now
+        if not approve:
+            self._close(session, row, cm.REJECTED, person.identity, clean_note(note), now)
+            return view_of(row)
+        row.approved_by = person.identity
+        awaiting = [h for h in newly_owning(ownership, row.before, row.after) if h != person.handle]
+        row.awaiting, row.status = awaiting, cm.APPROVED
+        self._audit(session, view_of(row), "approved", person.identity)
+        self._update_approvals(session, ownership, row, now)
+        if awaiting:
+            self._ask_acceptance(session, ownership, row, now)
+            return view_of(row)
+        return self.apply(session=session, change_id=change_id, now=now)
 
-    def answer(self, change_id: int, *, accept: bool, person: Person, now: datetime) -> ChangeView:
+    def answer(self, *, session: Session, change_id: int, accept: bool, person: Person, now: datetime) -> ChangeView:
         """Accept or decline becoming Responsible/Accountable; refused for anyone not asked."""
         ownership = self.service.current
-        with self.service.store.session() as session:
-            row = self._row(session, change_id)
-            if person.handle is None or person.handle not in (row.awaiting or []):
-                raise ChangeRefused(f"Change #{row.id} does not wait for your answer.")
-            if row.status != cm.APPROVED:
-                raise ChangeRefused(f"Change #{row.id} is {row.status}: there is nothing to answer.")
-            if person.handle in (row.accepted or []):
-                return view_of(row)
-            if not accept:
-                self._close(session, row, cm.DECLINED, person.identity,
-                            f"@{person.handle} declined to become {self._letters_of(ownership, row, person.handle)}.",
-                            now)
-                return view_of(row)
-            row.accepted = [*(row.accepted or []), person.handle]
-            self._audit(session, view_of(row), "accepted", person.identity)
-            notices.send(session, kind=notices.ANSWERED, change_id=row.id,
-                         recipients=self._slack_ids(ownership, [person.handle], row),
-                         payload={"id": row.id, "activity": row.activity, "status": "accepted"}, now=now,
-                         update="accept")
-            if set(row.awaiting) - set(row.accepted):
-                return view_of(row)
-        return self.apply(change_id, now=now)
+        row = self._row(session, change_id)
+        if person.handle is None or person.handle not in (row.awaiting or []):
+            raise ChangeRefused(f"Change #{row.id} does not wait for your answer.")
+        if row.status != cm.APPROVED:
+            raise ChangeRefused(f"Change #{row.id} is {row.status}: there is nothing to answer.")
+        if person.handle in (row.accepted or []):
+            return view_of(row)
+        if not accept:
+            self._close(session, row, cm.DECLINED, person.identity,
+                        f"@{person.handle} declined to become {self._letters_of(ownership, row, person.handle)}.",
+                        now)
+            return view_of(row)
+        row.accepted = [*(row.accepted or []), person.handle]
+        self._audit(session, view_of(row), "accepted", person.identity)
+        notices.send(session, kind=notices.ANSWERED, change_id=row.id,
+                     recipients=self._slack_ids(ownership, [person.handle], row),
+                     payload={"id": row.id, "activity": row.activity, "status": "accepted"}, now=now,
+                     update="accept")
+        if set(row.awaiting) - set(row.accepted):
+            return view_of(row)
+        return self.apply(session=session, change_id=change_id, now=now)
 
     # -- apply -----------------------------------------------------------------------------------
 
-    def apply(self, change_id: int, *, now: datetime) -> ChangeView:
-        """Write an approved, fully accepted request into the matrix in one transaction (or mark it stale)."""
+    def apply(self, *, session: Session, change_id: int, now: datetime) -> ChangeView:
+        """Write an approved, fully accepted request into the matrix (or mark it stale); the live index is
+        rebuilt when the caller's transaction commits."""
         ownership = self.service.current
-        with self.service.store.session() as session:
-            lock_imports(session)
-            row = self._row(session, change_id)
-            if row.status != cm.APPROVED:
-                return view_of(row)
-            if self._stale(session, row, Person(row.approved_by or "raci-bot"), now):
-                return view_of(row)
-            doc = stored_document(session)
-            activity = next(a for a in doc.activities if name_key(a.name) == row.activity_key)
-            activity.raci = {k: list(v) for k, v in normalized(row.after).items()}
-            known = {p.handle for p in doc.people}
-            doc.people += [MatrixPerson(handle=p["handle"], name=p["name"], slack_id=p["slack_id"])
-                           for p in row.new_people or [] if p["handle"] not in known]
-            errors = [f for f in check(doc, source="store") if f.kind == "error"]
-            if errors:
-                self._close(session, row, cm.STALE, "raci-bot", f"the matrix would not be valid: {errors[0]}", now)
-                return view_of(row)
-            actor = f"{row.proposed_by}, approved by {row.approved_by}"
-            write_document(session, doc, actor=actor, source=f"slack change #{row.id}", action=ACTION)
-            row.status, row.applied_at = cm.APPLIED, now
-            view = view_of(row)
-            record_changes(session, [Change("change_request", row.activity, "changed", _details(view))],
-                           actor=actor, source=f"slack change #{row.id}", action=ACTION)
-            self._tell_applied(session, ownership, row, now)
-        self.service.refresh(force=True)
+        lock_imports(session)
+        row = self._row(session, change_id)
+        if row.status != cm.APPROVED:
+            return view_of(row)
+        if self._stale(session, row, Person(row.approved_by or "raci-bot"), now):
+            return view_of(row)
+        doc = stored_document(session)
+        activity = next(a for a in doc.activities if name_key(a.name) == row.activity_key)
+        activity.raci = {k: list(v) for k, v in normalized(row.after).items()}
+        known = {p.handle for p in doc.people}
+        doc.people += [MatrixPerson(handle=p["handle"], name=p["name"], slack_id=p["slack_id"])
+                       for p in row.new_people or [] if p["handle"] not in known]
+        errors = [f for f in check(doc, source="store") if f.kind == "error"]
+        if errors:
+            self._close(session, row, cm.STALE, "raci-bot", f"the matrix would not be valid: {errors[0]}", now)
+            return view_of(row)
+        actor = f"{row.proposed_by}, approved by {row.approved_by}"
+        write_document(session, doc, actor=actor, source=f"slack change #{row.id}", action=ACTION)
+        row.status, row.applied_at = cm.APPLIED, now
+        view = view_of(row)
+        record_changes(session, [Change("change_request", row.activity, "changed", _details(view))],
+                       actor=actor, source=f"slack change #{row.id}", action=ACTION)
+        self._tell_applied(session, ownership, row, now)
+        self.service.refresh_after_commit(session)
         return view
 
     # -- expire and read -------------------------------------------------------------------------
 
-    def expire(self, *, now: datetime) -> int:
+    def expire(self, *, session: Session, now: datetime) -> int:
         """Close every open request older than `settings.changes.expire_after`; returns how many."""
         cutoff = now - self.expire_after()
-        with self.service.store.session() as session:
-            rows = list(session.scalars(select(cm.ChangeRequest).where(cm.ChangeRequest.status.in_(cm.OPEN),
-                                                                       cm.ChangeRequest.proposed_at < cutoff)))
-            for row in rows:
-                waited = "an approval" if row.status == cm.PENDING else "every new owner to accept"
-                self._close(session, row, cm.EXPIRED, "raci-bot",
-                            f"it waited for {waited} longer than {self._expire_text()}.", now)
+        rows = list(session.scalars(select(cm.ChangeRequest).where(cm.ChangeRequest.status.in_(cm.OPEN),
+                                                                   cm.ChangeRequest.proposed_at < cutoff)))
+        for row in rows:
+            waited = "an approval" if row.status == cm.PENDING else "every new owner to accept"
+            self._close(session, row, cm.EXPIRED, "raci-bot",
+                        f"it waited for {waited} longer than {self._expire_text()}.", now)
         return len(rows)
 
-    def listing(self, *, open_only: bool = False, limit: int = MAX_LISTED) -> list[ChangeView]:
+    def listing(self, *, session: Session, open_only: bool = False, limit: int = MAX_LISTED) -> list[ChangeView]:
         """Change requests, newest first."""
         query = select(cm.ChangeRequest).order_by(cm.ChangeRequest.id.desc()).limit(limit)
         if open_only:
             query = query.where(cm.ChangeRequest.status.in_(cm.OPEN))
-        with self.service.store.session() as session:
-            return [view_of(row) for row in session.scalars(query)]
+        return [view_of(row) for row in session.scalars(query)]
 
-    def get(self, change_id: int) -> ChangeView | None:
-        with self.service.store.session() as session:
-            row = session.get(cm.ChangeRequest, change_id)
-            return view_of(row) if row else None
+    def get(self, *, session: Session, change_id: int) -> ChangeView | None:
+        """One change request, or None when there is no such ID."""
+        row = session.get(cm.ChangeRequest, change_id)
+        return view_of(row) if row else None
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -283,7 +278,7 @@ class Changes:
                      payload=payload, now=now, update="approval")
 
     def _ask_acceptance(self, session: Session, ownership: Ownership, row: cm.ChangeRequest, now: datetime) -> None:
-        base = self._payload(ownership, view_of(row), proposer=row.proposer_slack or row.proposed_by)
+        base = self._payload(ownership, row, proposer=row.proposer_slack or row.proposed_by)
         for handle, letters in newly_owning(ownership, row.before, row.after).items():
             if handle in row.awaiting:
                 notices.send(session, kind=notices.ACCEPT, change_id=row.id,
@@ -297,7 +292,7 @@ class Changes:
 
     def _tell_applied(self, session: Session, ownership: Ownership, row: cm.ChangeRequest, now: datetime) -> None:
         approver = _mention(ownership, row.approved_by)
-        payload = {**self._payload(ownership, view_of(row), proposer=row.proposer_slack or row.proposed_by),
+        payload = {**self._payload(ownership, row, proposer=row.proposer_slack or row.proposed_by),
                    "approved_by": approver}
         self._tell_proposer(session, row, {"status": cm.APPLIED, "by": approver, "note": None}, now)
         owners = set()
@@ -321,19 +316,20 @@ class Changes:
                 out[handle] = slack_id
         return out
 
-    def _payload(self, ownership: Ownership, view: ChangeView, *, proposer: str) -> dict[str, object]:
+    def _payload(self, ownership: Ownership, row: cm.ChangeRequest, *, proposer: str) -> dict[str, object]:
         """What every DM about a request shows: the diff with readable names, the proposer and the reason."""
-        labels = self._labels(ownership, view)
+        view = view_of(row)
+        labels = self._labels(ownership, view, row.new_people or [])
         diff = {letter: {side: [labels.get(ref, [ref, None]) for ref in refs] for side, refs in sides.items()}
                 for letter, sides in view.diff.items()}
         return {"id": view.id, "activity": view.activity, "proposer": proposer, "reason": view.reason,
                 "diff": diff, "admins_only": view.admins_only}
 
-    def _labels(self, ownership: Ownership, view: ChangeView) -> dict[str, list[str | None]]:
+    @staticmethod
+    def _labels(ownership: Ownership, view: ChangeView, new_people: list[dict[str, str]]
+                ) -> dict[str, list[str | None]]:
         """ref -> [name, Slack ID or None]: roles by name, people as mentions when Slack knows them."""
-        with self.service.store.session() as session:
-            row = session.get(cm.ChangeRequest, view.id)
-            added = {p["handle"]: p for p in (row.new_people if row else []) or []}
+        added = {p["handle"]: p for p in new_people}
         labels: dict[str, list[str | None]] = {}
         for refs in (*view.before.values(), *view.after.values()):
             for ref in refs:

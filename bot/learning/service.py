@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -127,7 +126,7 @@ class Learning:
         else:
             return PickResult(None, note="that phrase is being recorded by someone else right now")
         if result.activated:
-            self._refresh_after_commit(session)
+            self.service.refresh_after_commit(session)
         return result
 
     def _record_pick(self, session: Session, phrase: str, key: str, activity: str, person: Person,
@@ -186,7 +185,7 @@ class Learning:
             self._decided(session, found, activity, person, now)
         view = _view(found, activity)
         if changed and (approve or was_active):
-            self._refresh_after_commit(session)
+            self.service.refresh_after_commit(session)
         return view
 
     def teach(self, *, session: Session, phrase_text: str, activity_query: str, person: Person, now: datetime,
@@ -207,7 +206,7 @@ class Learning:
         db.audit(session, phrase=row, activity=activity, change="taught", actor=person.identity,
                  source=source, active=True)
         view = _view(row, activity)
-        self._refresh_after_commit(session)
+        self.service.refresh_after_commit(session)
         return view
 
     def forget(self, *, session: Session, phrase_text: str, person: Person,
@@ -226,12 +225,8 @@ class Learning:
                      source=source, active=row.status == lm.ACTIVE)
             session.delete(row)
         views = [_view(row, activity) for row, activity in allowed]
-        self._refresh_after_commit(session)
+        self.service.refresh_after_commit(session)
         return views
-
-    def _refresh_after_commit(self, session: Session) -> None:
-        """Rebuild the live index when the caller's transaction commits (a rollback leaves it as it is)."""
-        event.listen(session, "after_commit", lambda _session: self.service.refresh(force=True), once=True)
 
     # -- reading ---------------------------------------------------------------------------------
 

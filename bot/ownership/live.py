@@ -7,7 +7,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from sqlalchemy import update
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session
 
 from bot.outage_log import OutageLog
 from bot.ownership.answers import Answer
@@ -91,6 +92,10 @@ class OwnershipService:
             raise
         finally:
             self._lock.release()
+
+    def refresh_after_commit(self, session: Session) -> None:
+        """Rebuild the index when `session`'s transaction commits (a rollback leaves it as it is)."""
+        event.listen(session, "after_commit", lambda _session: self.refresh(force=True), once=True)
 
     def answer(self, query: str, *, team: str | None = None, channel: str | None = None) -> Answer:
         """Answer free text; in a team's channel the team's role holders answer."""

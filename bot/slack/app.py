@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Executor
+from datetime import datetime
+from functools import partial
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -62,7 +64,13 @@ def build_ticker(store: Store, client: WebClient, service: OwnershipService | No
     return Ticker(store, SlackNotifier(sender), digests=slack_digests(store, sender),
                   messages=slack_messages(store, sender), statuses=ClientStatuses(SlackStatusCheck(), sender),
                   reviews=True, usergroups=UsergroupStep(store, SlackUsergroups(sender)),
-                  chores=(lambda now: changes.expire(now=now),))
+                  chores=(partial(expire_changes, store, changes),))
+
+
+def expire_changes(store: Store, changes: Changes, now: datetime) -> int:
+    """The ticker's chore: close the change requests that waited too long, in one transaction."""
+    with store.session() as session:
+        return changes.expire(session=session, now=now)
 
 
 def outbox_client(settings: Settings) -> WebClient:

@@ -32,6 +32,7 @@ class ChangeDesk:
     def __init__(self, changes: Changes, directory: PeopleDirectory) -> None:
         self.changes = changes
         self.directory = directory
+        self.store = changes.service.store  # the desk is an edge: it opens and commits the transactions
 
     def person(self, user: str, client: WebClient) -> Person:
         """A Slack user as the services know them: "@handle" when in the matrix."""
@@ -80,10 +81,12 @@ class ChangeDesk:
             letters[letter] = list(refs)
             for slack_id in users.get(letter, []):
                 letters[letter].append("@" + self._handle_for(slack_id, client, new_people))
+        person = self.person(user, client)
         try:
-            proposal = self.changes.propose(activity=ref.activity, letters=letters, reason=reason,
-                                            person=self.person(user, client), now=utcnow(),
-                                            new_people=list(new_people.values()))
+            with self.store.session() as session:
+                proposal = self.changes.propose(session=session, activity=ref.activity, letters=letters,
+                                                reason=reason, person=person, now=utcnow(),
+                                                new_people=list(new_people.values()))
         except ChangeRefused as exc:
             return str(exc), ""
         mentions = {h: p.slack_id for h, p in self.changes.service.current.people.items() if p.slack_id}
@@ -93,9 +96,11 @@ class ChangeDesk:
     def decide(self, change_id: int, *, approve: bool, user: str, client: WebClient,
                note: str | None = None) -> tuple[Message, bool]:
         """Approve or reject: (the message, whether it replaces the clicked DM); a stranger is refused."""
+        person = self.person(user, client)
         try:
-            done = self.changes.decide(change_id, approve=approve, person=self.person(user, client), now=utcnow(),
-                                       note=note)
+            with self.store.session() as session:
+                done = self.changes.decide(session=session, change_id=change_id, approve=approve, person=person,
+                                           now=utcnow(), note=note)
         except ChangeRefused as exc:
             return note_message(f"Sorry, I can't take that from you: {exc}"), False
         payload = {"id": done.id, "activity": done.activity, "status": done.status,
@@ -105,15 +110,21 @@ class ChangeDesk:
 
     def answer(self, change_id: int, *, accept: bool, user: str, client: WebClient) -> tuple[Message, bool]:
         """Accept or decline becoming an owner."""
+        person = self.person(user, client)
         try:
-            done = self.changes.answer(change_id, accept=accept, person=self.person(user, client), now=utcnow())
+            with self.store.session() as session:
+                done = self.changes.answer(session=session, change_id=change_id, accept=accept, person=person,
+                                           now=utcnow())
         except ChangeRefused as exc:
             return note_message(f"Sorry, I can't take that from you: {exc}"), False
         status = "accepted" if accept and done.status in ("approved", "applied") else done.status
         return blocks.answered_message({"id": done.id, "activity": done.activity, "status": status}), True
 
     def listing(self) -> Message:
-        return blocks.listing_message(self.changes.listing())
+        """The latest change requests, as `/raci changes` lists them."""
+        with self.store.session() as session:
+            listed = self.changes.listing(session=session)
+        return blocks.listing_message(listed)
 
     def _handle_for(self, slack_id: str, client: WebClient, new_people: dict[str, NewPerson]) -> str:
         """The handle of a picked Slack user; someone not in the matrix becomes a new person (users.info)."""

@@ -26,11 +26,13 @@ def applied(store: Store, tmp_path: Path) -> tuple[Changes, Path]:
     with store.session() as session:
         import_file(session=session, path=path, actor="test")
     changes = Changes(OwnershipService(store))
-    proposal = lena_accountable(changes, DANA)
     now = datetime.now(UTC)  # after the import: the change is one made since
-    changes.decide(proposal.change.id, approve=True, person=OMAR, now=now)
     lena = type(OMAR)("@lena", "lena")
-    assert changes.answer(proposal.change.id, accept=True, person=lena, now=now).status == "applied"
+    with store.session() as session:
+        proposal = lena_accountable(changes, DANA, session=session)
+        changes.decide(session=session, change_id=proposal.change.id, approve=True, person=OMAR, now=now)
+        assert changes.answer(session=session, change_id=proposal.change.id, accept=True, person=lena,
+                              now=now).status == "applied"
     return changes, path
 
 
