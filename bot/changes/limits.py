@@ -22,3 +22,7 @@ MAX_TYPED_OPTIONS = 50
 
 # Change requests `raci changes` and `/raci changes` list at most (newest first).
 MAX_LISTED = 50
+
+# Change requests App Home shows waiting for the viewer (to decide or to accept): each takes up to
+# three blocks of the view's 100, beside pending phrases and away; the rest are one line away.
+MAX_HOME_WAITING = 10

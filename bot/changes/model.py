@@ -41,6 +41,14 @@ class NewPerson:
         return {"handle": self.handle, "name": self.name, "slack_id": self.slack_id}
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """The open requests waiting for one person, as their DMs' payloads, oldest first."""
+
+    approvals: list[dict[str, object]]  # pending, and they may approve or reject it now
+    accepts: list[dict[str, object]]  # approved, and it waits for them to accept or decline
+
+
 def normalized(raci: dict[str, Any]) -> Letters:
     """Letters in R, A, C, I order, without empty ones or repeats: what "the same owners" compares."""
     out: Letters = {}

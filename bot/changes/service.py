@@ -22,6 +22,7 @@ from bot.changes.model import (
     Letters,
     NewPerson,
     NothingToChange,
+    Waiting,
     as_activity,
     check_refs,
     clean_reason,
@@ -126,8 +127,7 @@ class Changes:
         """Approve or reject a pending request; refused unless Accountable holder or admin (admin for a gap)."""
         ownership = self.service.current
         row = self._row(session, change_id)
-        if not (person.trusted or authority.may_decide(ownership, person.handle, row.activity,
-                                                       admins_only=row.admins_only)):
+        if not self._may_decide(ownership, person, row):
             who = "an admin" if row.admins_only else f"an Accountable holder of {row.activity} or an admin"
             raise ChangeRefused(f"Only {who} can decide on change #{row.id}.")
         if row.status != cm.PENDING:
@@ -225,6 +225,20 @@ class Changes:
             query = query.where(cm.ChangeRequest.status.in_(cm.OPEN))
         return [view_of(row) for row in session.scalars(query)]
 
+    def waiting_for(self, *, session: Session, person: Person) -> Waiting:
+        """What waits for this person (App Home): requests `decide` would take from them, and their acceptance."""
+        ownership = self.service.current
+        query = select(cm.ChangeRequest).where(cm.ChangeRequest.status.in_(cm.OPEN)).order_by(cm.ChangeRequest.id)
+        waiting = Waiting([], [])
+        for row in session.scalars(query):
+            proposer = row.proposer_slack or row.proposed_by
+            if row.status == cm.PENDING and self._may_decide(ownership, person, row):
+                waiting.approvals.append({**self._payload(ownership, row, proposer=proposer), "can_decide": True})
+            elif row.status == cm.APPROVED and person.handle in set(row.awaiting or []) - set(row.accepted or []):
+                letters = newly_owning(ownership, row.before, row.after).get(person.handle or "", [])
+                waiting.accepts.append({**self._payload(ownership, row, proposer=proposer), "letters": letters})
+        return waiting
+
     def get(self, *, session: Session, change_id: int) -> ChangeView | None:
         """One change request, or None when there is no such ID."""
         row = session.get(cm.ChangeRequest, change_id)
@@ -235,6 +249,12 @@ class Changes:
     def _approvers(self, ownership: Ownership, activity: str) -> dict[str, str]:
         found = {h: "Accountable" for h in authority.accountable_handles(ownership, activity)}
         return found | {h: "admin" for h in ownership.doc.settings.admins if h not in found}
+
+    @staticmethod
+    def _may_decide(ownership: Ownership, person: Person, row: cm.ChangeRequest) -> bool:
+        """The one check `decide` and `waiting_for` share: the terminal, an admin, or (no gap) an Accountable."""
+        return person.trusted or authority.may_decide(ownership, person.handle, row.activity,
+                                                      admins_only=row.admins_only)
 
     def _row(self, session: Session, change_id: int) -> cm.ChangeRequest:
         row = session.get(cm.ChangeRequest, change_id, with_for_update=True)
