@@ -13,13 +13,13 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.changes.limits import MAX_TYPED_OPTIONS
+from bot.changes.limits import MAX_HOME_WAITING, MAX_TYPED_OPTIONS
 from bot.changes.model import ChangeRefused, NewPerson
 from bot.changes.service import Changes
 from bot.learning.service import Person
 from bot.runtime.ticker import utcnow
 from bot.slack.blocks import changes as blocks
-from bot.slack.blocks.kit import Message
+from bot.slack.blocks.kit import Block, Message
 from bot.slack.blocks.notes import note_message
 from bot.slack.directory import PeopleDirectory
 
@@ -125,6 +125,13 @@ class ChangeDesk:
         with self.store.session() as session:
             listed = self.changes.listing(session=session)
         return blocks.listing_message(listed)
+
+    def home_blocks(self, user: str, client: WebClient) -> list[Block]:
+        """App Home's change requests waiting for this person (to decide, to accept), with the DMs' buttons."""
+        person = self.person(user, client)
+        with self.store.session() as session:
+            waiting = self.changes.waiting_for(session=session, person=person)
+        return blocks.waiting_home_blocks(waiting.approvals, waiting.accepts, at_most=MAX_HOME_WAITING)
 
     def _handle_for(self, slack_id: str, client: WebClient, new_people: dict[str, NewPerson]) -> str:
         """The handle of a picked Slack user; someone not in the matrix becomes a new person (users.info)."""

@@ -15,11 +15,13 @@ from slack_sdk import WebClient
 from bot.slack.blocks.changes import NOTE_BLOCK, NOTE_INPUT, REASON_BLOCK, ChangeAction, reject_modal, sent_view
 from bot.slack.blocks.kit import Message
 from bot.slack.blocks.payloads import ActivityRef, decode
+from bot.slack.home import from_home, publish_home
 
 if TYPE_CHECKING:
     from bot.slack.deps import SlackDeps
 
 _ROLE_PICKERS = re.compile(rf"^{ChangeAction.ROLES}_[RACI]$")
+_SUFFIX = re.compile(r"_\d+$")  # App Home's "_<n>" on the DMs' action ids
 
 
 def open_change_modal(deps: SlackDeps, client: WebClient, *, trigger_id: str, activity: str,
@@ -68,21 +70,35 @@ def _register_proposals(app: App, deps: SlackDeps) -> None:
         ack(response_action="update", view=sent_view(confirmation))
 
 
+def _reply(deps: SlackDeps, client: WebClient, body: dict[str, Any], respond: Respond, message: Message,
+           replace: bool) -> None:
+    """Replace the clicked DM; from App Home (no response URL) publish it again, and DM a refusal."""
+    if not from_home(body):
+        respond(replace_original=replace, response_type="ephemeral", **message.kwargs())
+        return
+    user = body["user"]["id"]
+    if not replace:
+        client.chat_postMessage(channel=user, **message.kwargs())
+    publish_home(deps, client, user=user)
+
+
 def _register_decisions(app: App, deps: SlackDeps) -> None:
-    """Approve / Reject (with its reason modal) by the deciders, Accept / Decline by the new owners."""
+    """Approve / Reject (with its reason modal) by the deciders, Accept / Decline by the new owners.
+
+    App Home shows the same buttons with a "_<n>" suffix (unique within its view)."""
     desk = deps.replies.changes
 
-    @app.action(re.compile(rf"^({ChangeAction.APPROVE}|{ChangeAction.REJECT})$"))
+    @app.action(re.compile(rf"^({ChangeAction.APPROVE}|{ChangeAction.REJECT})(_\d+)?$"))
     def decide(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         change_id = _change_id(action)
         if change_id is None:
             return
-        if action["action_id"] == ChangeAction.REJECT and body.get("trigger_id"):
-            client.views_open(trigger_id=body["trigger_id"], view=reject_modal(change_id))
+        if _SUFFIX.sub("", action["action_id"]) == ChangeAction.REJECT and body.get("trigger_id"):
+            client.views_open(trigger_id=body["trigger_id"], view=reject_modal(change_id, from_home=from_home(body)))
             return
         message, replace = desk.decide(change_id, approve=True, user=body["user"]["id"], client=client)
-        respond(replace_original=replace, response_type="ephemeral", **message.kwargs())
+        _reply(deps, client, body, respond, message, replace)
 
     @app.view(ChangeAction.REJECT_MODAL.value)
     def rejected(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
@@ -96,13 +112,15 @@ def _register_decisions(app: App, deps: SlackDeps) -> None:
         message, _ = desk.decide(change_id, approve=False, user=user, client=client,
                                  note=note if isinstance(note, str) else None)
         client.chat_postMessage(channel=user, **message.kwargs())
+        if decode(view.get("private_metadata")).get("home") is True:
+            publish_home(deps, client, user=user)
 
-    @app.action(re.compile(rf"^({ChangeAction.ACCEPT}|{ChangeAction.DECLINE})$"))
+    @app.action(re.compile(rf"^({ChangeAction.ACCEPT}|{ChangeAction.DECLINE})(_\d+)?$"))
     def answer(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         change_id = _change_id(action)
         if change_id is None:
             return
-        accept = action["action_id"] == ChangeAction.ACCEPT
+        accept = _SUFFIX.sub("", action["action_id"]) == ChangeAction.ACCEPT
         message, replace = desk.answer(change_id, accept=accept, user=body["user"]["id"], client=client)
-        respond(replace_original=replace, response_type="ephemeral", **message.kwargs())
+        _reply(deps, client, body, respond, message, replace)

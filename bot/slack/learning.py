@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.slack.blocks.payloads import Asked, LearnAction, PhraseRef, decode
+from bot.slack.home import from_home, publish_home
 
 if TYPE_CHECKING:
     from bot.slack.deps import SlackDeps
@@ -77,8 +78,7 @@ def _register_post_buttons(app: App, deps: SlackDeps) -> None:
             return
         approve = action["action_id"].startswith(LearnAction.APPROVE)
         message, replace = desk.decide(phrase.phrase_id, approve=approve, user=body["user"]["id"], client=client)
-        if body.get("view"):  # App Home has no response URL: show it again, with what is still pending
-            client.views_publish(user_id=body["user"]["id"], view=deps.replies.home(body["user"]["id"],
-                                                                                      client=client))
+        if from_home(body):  # App Home has no response URL: show it again, with what is still pending
+            publish_home(deps, client, user=body["user"]["id"])
             return
         respond(replace_original=replace, response_type="ephemeral", **message.kwargs())

@@ -217,7 +217,8 @@ class Replies:
         if person is None:
             return not_in_matrix_view()
         view = home_view(_profile(self.service.current, person))
-        pending = [*self.away.home_blocks(user, client), *self.learning.home_blocks(user, client)]
+        pending = [*self.away.home_blocks(user, client), *self.changes.home_blocks(user, client),
+                   *self.learning.home_blocks(user, client)]
         if pending:
             view["blocks"] = fit([*pending, divider(), *view["blocks"]], limit=MAX_VIEW_BLOCKS)
         return view

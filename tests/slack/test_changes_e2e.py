@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from slack_sdk.models.views import View
 
+from bot.changes.limits import MAX_HOME_WAITING
 from bot.cli import main
 from tests.fakes.slack_api import Call, FakeSlackApi
 from tests.fakes.slack_requests import block_actions, unique, view_submission
 from tests.slack import test_learning_e2e as learning
+from tests.slack.block_kit import check_message
 from tests.slack.conftest import DIRECTORY, FIXTURES, PROFILES
 from tests.slack.in_process import InProcessApp, in_process_app
 from tests.slack.test_learning_e2e import click, dm, header, picker_free_buttons
@@ -206,3 +209,94 @@ def test_a_stale_proposal_is_refused(app: InProcessApp) -> None:
     assert "stale" in stale.params["text"]
     dm(app, DANA, "Your change to *Lab booking* was not applied: Lab booking changed since it was proposed")
     assert header(ask(app, "lab booking")) == "Lab booking"
+
+
+# -- App Home: what waits for the viewer --------------------------------------------------------------------------
+
+
+def home(app: InProcessApp, user: str) -> list[dict]:
+    """Open App Home: the blocks of the view Slack is asked to publish (valid Block Kit)."""
+    before = len(app.slack.calls("views.publish", lambda c: c.params.get("user_id") == user))
+    assert app.sender().event({"type": "app_home_opened", "user": user, "channel": f"D{user[1:]}", "tab": "home",
+                               "event_ts": f"{time.time():.6f}"}).status == 200
+    return published(app, user, after=before)
+
+
+def published(app: InProcessApp, user: str, *, after: int) -> list[dict]:
+    """The blocks of the next App Home published for `user`, once `after` were published already."""
+    calls = app.slack.wait_for("views.publish", lambda c: c.params.get("user_id") == user, count=after + 1)
+    view = calls[-1].params["view"]
+    View(**view).validate_json()  # slack_sdk's own models agree the view is valid
+    check_message(None, view["blocks"], view=True)
+    return view["blocks"]
+
+
+def home_press(app: InProcessApp, blocks: list[dict], text: str, *, user: str, nth: int = 0) -> dict:
+    """Click a button in App Home as Slack sends it (the view, no response URL): the payload sent."""
+    found = [e for b in blocks if b["type"] == "actions" for e in b["elements"] if e["text"]["text"] == text][nth]
+    payload = block_actions(found["action_id"], found["value"], response_url="", user=user)
+    del payload["response_url"], payload["channel"]
+    payload["container"] = {"type": "view", "view_id": "V0HOME001"}
+    payload["view"] = {"id": "V0HOME001", "type": "home", "blocks": blocks, "state": {"values": {}}}
+    assert app.sender().action(payload).status == 200
+    return payload
+
+
+def home_click(app: InProcessApp, blocks: list[dict], text: str, *, user: str, nth: int = 0) -> list[dict]:
+    """Click a button in App Home: the App Home published again."""
+    before = len(app.slack.calls("views.publish", lambda c: c.params.get("user_id") == user))
+    home_press(app, blocks, text, user=user, nth=nth)
+    return published(app, user, after=before)
+
+
+def waiting(blocks: list[dict]) -> str:
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+def test_app_home_shows_the_approver_and_the_new_owner_what_waits_and_takes_their_clicks(app: InProcessApp) -> None:
+    submit(app, open_modal(app, "who owns the feature store", user=DANA), user=DANA, reason="Omar <moved> & left",
+           roles={"A": []}, users={"A": [LENA]})
+    shown = home(app, OMAR)
+    assert "Ownership changes waiting for you" in waiting(shown) and "proposes a change to *Feature store mgmt*" in \
+        waiting(shown) and "Omar &lt;moved&gt; &amp; left" in waiting(shown)  # the DM's text, escaped
+    assert "Ownership changes waiting for you" not in waiting(home(app, EVE))  # a stranger: nothing waits
+    assert "Ownership changes waiting for you" not in waiting(home(app, LENA))  # not approved yet: nothing to accept
+
+    after = home_click(app, shown, "Approve", user=OMAR)
+    assert "Ownership changes waiting for you" not in waiting(after)  # decided: no longer listed
+    dm(app, LENA, "proposes that you become Accountable for *Feature store mgmt*")  # as approving from the DM
+    asked = home(app, LENA)
+    assert "proposes that you become Accountable for *Feature store mgmt*" in waiting(asked)
+    assert "*Accountable:* <@U0OMAR001>" in answer_text(app, "feature store")  # not before Lena accepts
+    accepted = home_click(app, asked, "Accept", user=LENA)
+    assert "Ownership changes waiting for you" not in waiting(accepted)
+    assert "*Accountable:* <@U0LENA001>" in answer_text(app, "who owns the feature store")
+    dm(app, DANA, "Your change to *Feature store mgmt* is applied (approved by <@U0OMAR001>)")
+
+
+def test_reject_from_app_home_asks_a_reason_then_publishes_it_again(app: InProcessApp) -> None:
+    submit(app, open_modal(app, "office plants", user=DANA), user=DANA, reason="Dana helps now", users={"R": [DANA]})
+    payload = home_press(app, home(app, EVE), "Reject", user=EVE)
+    [opened] = app.slack.wait_for("views.open", lambda c: c.params.get("trigger_id") == payload["trigger_id"])
+    View(**opened.params["view"]).validate_json()
+    before = len(app.slack.calls("views.publish", lambda c: c.params.get("user_id") == EVE))
+    values = {"reject_note": {"note_input": {"type": "plain_text_input", "value": "we have enough gardeners"}}}
+    assert app.sender().action(view_submission("change_reject_modal", values=values, user=EVE,
+                               private_metadata=opened.params["view"]["private_metadata"])).status == 200
+    assert "Ownership changes waiting for you" not in waiting(published(app, EVE, after=before))
+    dm(app, DANA, "Your change to *Office plants* was rejected by <@U0EVE0001>. Their reason: “we have enough")
+
+
+def test_app_home_shows_at_most_the_limit_then_how_many_more(app: InProcessApp) -> None:
+    view = open_modal(app, "lab booking", user=DANA)
+    for number in range(MAX_HOME_WAITING + 2):
+        sent = submit(app, view, user=DANA, reason=f"proposal {number}", users={"I": [IVY]})
+        assert sent["response_action"] == "update"
+    shown = home(app, OMAR)
+    assert waiting(shown).count("proposes a change to *Lab booking*") == MAX_HOME_WAITING
+    assert "…and 2 more: `raci changes --open` lists them all." in waiting(shown)
+    ids = [e["action_id"] for b in shown if b["type"] == "actions" for e in b["elements"]]
+    assert len(ids) == len(set(ids))  # unique within the view
+    again = home_click(app, shown, "Approve", user=OMAR, nth=3)  # a suffixed id still reaches the listener
+    assert "proposal 3" not in waiting(again) and "…and 1 more" in waiting(again)
+    dm(app, DANA, "Your change to *Lab booking* is applied")

@@ -177,7 +177,7 @@ def _summary(payload: dict[str, Any]) -> tuple[str, str]:
     return activity, reason
 
 
-def approval_message(payload: dict[str, Any]) -> Message:
+def approval_message(payload: dict[str, Any], *, suffix: str = "") -> Message:
     """To an Accountable holder or admin: the diff, the proposer's why, Approve / Reject."""
     activity, reason = _summary(payload)
     text = f"{who(payload.get('proposer'))} proposes a change to *{activity}*:"
@@ -187,8 +187,9 @@ def approval_message(payload: dict[str, Any]) -> Message:
     if payload.get("can_decide", True):
         if payload.get("admins_only"):
             blocks.append(context("It would leave an ownership gap: only an admin can approve it."))
-        blocks.append(actions(button("Approve", action_id=ChangeAction.APPROVE, value=value, style="primary"),
-                              button("Reject", action_id=ChangeAction.REJECT, value=value, style="danger")))
+        blocks.append(actions(button("Approve", action_id=ChangeAction.APPROVE + suffix, value=value,
+                                     style="primary"),
+                              button("Reject", action_id=ChangeAction.REJECT + suffix, value=value, style="danger")))
     else:
         blocks.append(context("It would leave the activity with no Accountable or no Responsible (an ownership "
                               "gap), so only an admin can approve it; you are told as its Accountable holder."))
@@ -209,16 +210,17 @@ def decided_message(payload: dict[str, Any]) -> Message:
     return Message(text, [section(text)])
 
 
-def accept_message(payload: dict[str, Any]) -> Message:
+def accept_message(payload: dict[str, Any], *, suffix: str = "") -> Message:
     """To someone who would become Responsible or Accountable: Accept / Decline."""
     activity, reason = _summary(payload)
     roles = " and ".join(LETTER_NAMES.get(x, x) for x in payload.get("letters") or []) or "an owner"
     text = f"{who(payload.get('proposer'))} proposes that you become {roles} for *{activity}*: “{reason}”"
     value = {"change": payload.get("id")}
     return Message(truncate(text, 3000), [section(text), context("It was approved; it applies once you accept."),
-                                          actions(button("Accept", action_id=ChangeAction.ACCEPT, value=value,
-                                                         style="primary"),
-                                                  button("Decline", action_id=ChangeAction.DECLINE, value=value))])
+                                          actions(button("Accept", action_id=ChangeAction.ACCEPT + suffix,
+                                                         value=value, style="primary"),
+                                                  button("Decline", action_id=ChangeAction.DECLINE + suffix,
+                                                         value=value))])
 
 
 def answered_message(payload: dict[str, Any]) -> Message:
@@ -261,15 +263,29 @@ def fyi_message(payload: dict[str, Any]) -> Message:
     return Message(text, [section(text)])
 
 
-def reject_modal(change_id: int) -> dict[str, Any]:
-    """Reject with an optional reason, told to the proposer."""
+def reject_modal(change_id: int, *, from_home: bool = False) -> dict[str, Any]:
+    """Reject with an optional reason, told to the proposer; `from_home` republishes App Home once sent."""
     return {"type": "modal", "callback_id": ChangeAction.REJECT_MODAL.value,
-            "private_metadata": json.dumps({"change": change_id}),
+            "private_metadata": json.dumps({"change": change_id, "home": from_home}),
             "title": {"type": "plain_text", "text": "Reject the change"},
             "submit": {"type": "plain_text", "text": "Reject"}, "close": {"type": "plain_text", "text": "Cancel"},
             "blocks": [{"type": "input", "block_id": NOTE_BLOCK, "optional": True,
                         "label": {"type": "plain_text", "text": "Reason (told to the proposer)"},
                         "element": {"type": "plain_text_input", "action_id": NOTE_INPUT, "max_length": 1000}}]}
+
+
+def waiting_home_blocks(approvals: list[dict[str, Any]], accepts: list[dict[str, Any]], *,
+                        at_most: int) -> list[Block]:
+    """App Home: the requests waiting for the viewer as their DMs show them, the same buttons, ids made unique."""
+    if not approvals and not accepts:
+        return []
+    blocks: list[Block] = [section("*Ownership changes waiting for you*")]
+    shown = [(approval_message, p) for p in approvals] + [(accept_message, p) for p in accepts]
+    for number, (message, payload) in enumerate(shown[:at_most]):
+        blocks.extend(message(payload, suffix=f"_{number}").blocks)
+    if len(shown) > at_most:
+        blocks.append(context(f"…and {len(shown) - at_most} more: `raci changes --open` lists them all."))
+    return blocks
 
 
 def listing_message(changes: list[ChangeView]) -> Message:

@@ -51,3 +51,18 @@ def test_the_reject_modal_and_the_sent_view_are_valid() -> None:
     View(**blocks.reject_modal(7)).validate_json()
     View(**blocks.sent_view(blocks.sent_text("Docs", {"omar": "Accountable", "bo": "admin"},
                                              {"omar": "U0OMAR001"}, True))).validate_json()
+
+
+def test_app_home_lists_what_waits_with_unique_ids_escaped_and_says_how_many_more() -> None:
+    assert blocks.waiting_home_blocks([], [], at_most=3) == []
+    shown = blocks.waiting_home_blocks([PAYLOAD, PAYLOAD, PAYLOAD], [PAYLOAD, PAYLOAD], at_most=3)
+    View(type="home", blocks=shown).validate_json()
+    check_message(None, shown, view=True)
+    ids = [e["action_id"] for b in shown if b["type"] == "actions" for e in b["elements"]]
+    assert ids == ["change_approve_0", "change_reject_0", "change_approve_1", "change_reject_1",
+                   "change_approve_2", "change_reject_2"]
+    assert "…and 2 more: `raci changes --open` lists them all." in str(shown[-1])
+    assert "<!channel>" not in str(shown)
+    accepts = blocks.waiting_home_blocks([], [PAYLOAD], at_most=3)
+    assert [e["action_id"] for b in accepts if b["type"] == "actions" for e in b["elements"]] == [
+        "change_accept_0", "change_decline_0"]
