@@ -18,9 +18,9 @@ from bot.away.marking import page_targets
 from bot.away.store import active_away, people_by_handle
 from bot.ownership.answers import Holder
 from tests.fakes.slack_api import Call, FakeSlackApi
-from tests.fakes.slack_requests import block_actions, unique
-from tests.slack.block_kit import check_message
+from tests.slack import conversation
 from tests.slack.conftest import FIXTURES
+from tests.slack.conversation import click
 from tests.slack.in_process import InProcessApp, in_process_app
 
 ORG = FIXTURES / "away_org.yaml"
@@ -46,21 +46,7 @@ def app(app_db_url: str, slack: FakeSlackApi) -> Iterator[InProcessApp]:
 
 
 def command(app: InProcessApp, text: str, *, user: str, channel: str = "C0AWAY001") -> Call:
-    name = unique("cmd")
-    assert app.sender().command(text, response_url=app.slack.response_url(name), user=user,
-                                channel=channel).status == 200
-    [reply] = app.slack.response(name)
-    check_message(reply.params.get("text"), reply.params.get("blocks", []))
-    return reply
-
-
-def click(app: InProcessApp, action_id: str, value: str, *, user: str, channel: str) -> Call:
-    name = unique("act")
-    payload = block_actions(action_id, value, response_url=app.slack.response_url(name), user=user,
-                            channel=channel, ephemeral=False)
-    assert app.sender().action(payload).status == 200
-    [reply] = app.slack.response(name)
-    return reply
+    return conversation.command(app, text, user=user, channel=channel)
 
 
 def shown(call: Call) -> str:

@@ -21,6 +21,7 @@ from tests.fakes.slack_api import Call
 from tests.fakes.slack_requests import app_mention, block_actions, unique, view_submission
 from tests.sessions import committed
 from tests.slack.block_kit import check_message
+from tests.slack.conversation import click, command
 from tests.slack.in_process import InProcessApp
 
 LENA, PAT, ANA, OMAR, RAJ, NOOR = "U0LENA001", "U0PAT0001", "U0ANA0001", "U0OMAR001", "U0RAJ0001", "U0NOOR001"
@@ -31,24 +32,6 @@ def store(bolt_app: InProcessApp) -> Iterator[Store]:
     s = Store.open(bolt_app.db_url)
     yield s
     s.close()
-
-
-def command(app: InProcessApp, text: str, *, channel: str, user: str = "U0ASKER01") -> Call:
-    name = unique("cmd")
-    assert app.sender().command(text, response_url=app.slack.response_url(name), channel=channel,
-                                user=user).status == 200
-    [reply] = app.slack.response(name)
-    check_message(reply.params.get("text"), reply.params.get("blocks", []))
-    return reply
-
-
-def click(app: InProcessApp, action_id: str, value: str, *, user: str, channel: str) -> Call:
-    name = unique("act")
-    payload = block_actions(action_id, value, response_url=app.slack.response_url(name), user=user,
-                            channel=channel, ephemeral=False)
-    assert app.sender().action(payload).status == 200
-    [reply] = app.slack.response(name)
-    return reply
 
 
 def posts_to(app: InProcessApp, channel: str, *, containing: str = "", count: int = 1) -> list[Call]:

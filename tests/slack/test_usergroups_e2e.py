@@ -18,8 +18,8 @@ from bot.slack.usergroups import SlackUsergroups
 from bot.store.db import Store
 from bot.usergroups.sync import sync_usergroups
 from tests.fakes.slack_api import Call, FakeSlackApi
-from tests.fakes.slack_requests import unique
 from tests.sessions import committed
+from tests.slack import conversation
 from tests.slack.conftest import FIXTURES
 from tests.slack.in_process import InProcessApp, in_process_app
 
@@ -43,11 +43,7 @@ def app(app_db_url: str, slack: FakeSlackApi) -> Iterator[InProcessApp]:
 
 
 def command(app: InProcessApp, text: str, *, user: str) -> Call:
-    name = unique("cmd")
-    assert app.sender().command(text, response_url=app.slack.response_url(name), user=user,
-                                channel="C0GROUPS1").status == 200
-    [reply] = app.slack.response(name)
-    return reply
+    return conversation.command(app, text, user=user, channel="C0GROUPS1")
 
 
 def ready(app: InProcessApp) -> dict:
